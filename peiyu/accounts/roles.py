@@ -1,0 +1,70 @@
+"""Roles are groups with permissions. Later apps add their permissions to these lists; the
+groups are brought in line after every migrate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from peiyu.accounts.models import AccountType
+
+
+@dataclass(frozen=True)
+class Role:
+    label: str | Promise
+    account_type: str
+    permissions: tuple[str, ...]
+
+
+_STAFF_BASE = ("regions.view_region",)
+
+ROLES: dict[str, Role] = {
+    "county_officer": Role(
+        _("County officer"),
+        AccountType.STAFF,
+        (*_STAFF_BASE, "regions.change_region", "accounts.view_user"),
+    ),
+    "town_officer": Role(
+        _("Town officer"),
+        AccountType.STAFF,
+        (*_STAFF_BASE, "regions.change_region", "accounts.view_user"),
+    ),
+    "village_worker": Role(_("Village worker"), AccountType.STAFF, _STAFF_BASE),
+    "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, ()),
+    "organization": Role(_("Organization"), AccountType.ORGANIZATION, ()),
+    "expert": Role(_("Expert"), AccountType.EXPERT, ()),
+    "volunteer": Role(_("Volunteer"), AccountType.VOLUNTEER, ()),
+    "administrator": Role(
+        _("Administrator"),
+        AccountType.STAFF,
+        (
+            *_STAFF_BASE,
+            "regions.change_region",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.manage_api_tokens",
+            "core.view_auditentry",
+        ),
+    ),
+}
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(key, str(role.label)) for key, role in ROLES.items()]
+
+
+def sync_roles(using: str = "default") -> None:
+    """Create the role groups and set their permissions exactly as listed."""
+    for name, role in ROLES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
