@@ -1,6 +1,14 @@
-import os
-
-# Tests serve static files from the source folders (no collectstatic).
-os.environ.setdefault("PEIYU_STATIC_MANIFEST", "false")
+from typing import Any
 
 pytest_plugins = ["peiyu.testing"]
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Tests serve static files from the source folders: no collectstatic, no manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True

@@ -33,6 +33,7 @@ try:
     STATIC_ROOT = Path(env.get_str("PEIYU_STATIC_ROOT", str(VAR_DIR / "static")))
     # Hashed file names need collectstatic; tests and `runserver` work from the source folders.
     STATIC_MANIFEST = env.get_bool("PEIYU_STATIC_MANIFEST", not DEBUG)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 except env.SettingError as error:
     raise ImproperlyConfigured(f"Peiyu cannot start: {error}") from None
 

@@ -85,7 +85,7 @@ def record(
     from peiyu.core.models import AuditEntry
 
     if target is not None:
-        target_model = type(target)
+        target_model = target._meta.model  # not type(): request.user is a lazy proxy
         target_pk = str(target.pk)
         target_repr = target_repr or str(target)
     if target_model is None:

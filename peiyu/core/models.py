@@ -59,6 +59,19 @@ class AuditEntry(AbstractLogEntry):
 
     objects = AuditEntryManager()
 
+    @property
+    def change_summary(self) -> str:
+        """The changes as one line; many-to-many changes (which auditlog's own
+        ``changes_str`` cannot show) as the operation and the objects."""
+        parts = []
+        for field, change in (self.changes_dict or {}).items():
+            if isinstance(change, dict):
+                objects = ", ".join(str(o) for o in change.get("objects", []))
+                parts.append(f"{field}: {change.get('operation', '')} {objects}")
+            else:
+                parts.append(f"{field}: {change[0]} → {change[1]}")
+        return "; ".join(parts)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         context = current_context()
         if context is not None:

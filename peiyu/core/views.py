@@ -43,7 +43,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     entries = _filtered_audit(request, form)
     if request.GET.get("format") == "xlsx":
         rows = (
-            (e.timestamp, e.event, str(e.actor or ""), e.remote_addr or "", e.object_repr, e.changes_str)
+            (e.timestamp, e.event, str(e.actor or ""), e.remote_addr or "", e.object_repr, e.change_summary)
             for e in entries[:EXPORT_LIMIT]
         )
         headers = [_("Time"), _("Event"), _("Actor"), _("IP address"), _("Object"), _("Changes")]

@@ -1,0 +1,26 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from peiyu.accounts.demo import ACCOUNTS, DEMO_PASSWORD
+from peiyu.accounts.models import User
+from peiyu.regions.models import Level, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_liyang_and_one_account_per_role_idempotently(client: Client) -> None:
+    call_command("demo", quiet=True)
+    call_command("demo", quiet=True)
+    county = Region.objects.get(code="320481000000")
+    assert 700_000 < (county.population or 0) < 900_000
+    assert Region.objects.filter(parent=county).count() == 14
+    assert not Region.objects.subtree("320481").filter(level=Level.VILLAGE, population__isnull=True).exists()
+    assert User.objects.count() == len(ACCOUNTS) == 9
+    roles = {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)}
+    assert len(roles) == 9 - 1  # two town officers share a role
+    for account in ACCOUNTS:
+        browser = Client()
+        response = browser.post("/accounts/login/", {"username": account.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, account.username
+        assert browser.get("/workbench/").status_code == 200
