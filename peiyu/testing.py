@@ -23,7 +23,7 @@ from peiyu.accounts.services import create_account
 from peiyu.regions.models import Region
 from peiyu.regions.services import RegionRow, read_rows
 
-PASSWORD = "Test-pass-2026"
+PASSWORD = "Test-pass-2026"  # noqa: S105 - the personas' test password
 LIYANG = "320481"
 DAIBU = "320481103"
 TIANMUHU = "320481106"

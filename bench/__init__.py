@@ -1,0 +1,1 @@
+"""Peiyu's benchmarks: `make bench` (or `python -m bench --scale small|full`)."""

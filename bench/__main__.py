@@ -1,0 +1,53 @@
+"""Run the benchmarks against a fresh database on the configured engine.
+
+Each figure prints as ``BENCH <name> <value> <unit> ratio=<value>``, where the ratio divides
+Peiyu's figure by the raw engine doing the same work (1.0 = as fast as the raw engine).
+Set DATABASE_URL to a PostgreSQL URL to measure PostgreSQL; the default is a SQLite file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", choices=["small", "full"], default="full")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.conf import settings
+
+    data = ROOT / "bench" / ".data"
+    data.mkdir(exist_ok=True)
+    database = settings.DATABASES["default"]
+    database.setdefault("TEST", {})
+    if database["ENGINE"].endswith("sqlite3"):
+        database["TEST"]["NAME"] = str(data / "bench.sqlite3")
+    else:
+        database["TEST"]["NAME"] = "peiyu_bench"
+    django.setup()
+
+    from django.db import connection
+
+    from bench import regions
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        print(f"# engine={connection.vendor} scale={args.scale}")
+        for line in regions.run(scale=args.scale):
+            print(line, flush=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
