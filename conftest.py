@@ -12,3 +12,6 @@ def pytest_configure(config: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    # The live server answers each request in a new thread; persistent connections would
+    # outlive those threads and keep the test database busy at teardown.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -79,6 +79,9 @@ def test_purge_keeps_at_least_180_days(administrator: User) -> None:
     assert AuditEntry.objects.filter(event="audit.purge").get().additional_data["deleted"] == 1
 
 
+# The worker closes its database connection when it stops, as in production; only a
+# transactional test survives that.
+@pytest.mark.django_db(transaction=True)
 def test_the_purge_runs_as_a_background_task_and_reschedules_itself(
     administrator: User, settings: object
 ) -> None:

@@ -25,6 +25,8 @@ def test_empty_values_stay_empty() -> None:
 def test_other_values_keep_only_their_last_quarter(value: str) -> None:
     if re.fullmatch(r"1\d{10}|\d{15}|\d{17}[\dXx]", value):
         return  # identity-card and phone shapes have their own rules, tested above
+    if value == "None":
+        return  # auditlog passes an empty field as the text "None"; it stays readable
     masked = mask_value(value)
     hidden = len(value) - len(value) // 4
     assert len(masked) == len(value)

@@ -4,6 +4,7 @@ Skips, saying why, where /usr/bin/chromium is absent; `.ci/run` installs it, so 
 """
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -33,7 +34,24 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def server(transactional_db: None):  # type: ignore[no-untyped-def]
+    """A live server per test, stopped before the test database is torn down (pytest-django's
+    own is session-scoped and can outlive the database, leaving a connection open)."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield SimpleNamespace(url=f"http://127.0.0.1:{thread.port}")
+    thread.terminate()
+
+
+@pytest.fixture
+def page(server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
@@ -46,10 +64,8 @@ def page(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
         browser.close()
 
 
-def test_a_town_officer_signs_in_and_sees_only_its_own_villages(
-    page, live_server, daibu_officer: User
-) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/")
+def test_a_town_officer_signs_in_and_sees_only_its_own_villages(page, server, daibu_officer: User) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server.url}/")
     page.get_by_role("link", name="登录工作台").click()
     page.get_by_label("用户名").fill("daibu")
     page.get_by_label("密码").fill(PASSWORD)
@@ -69,14 +85,14 @@ def test_a_town_officer_signs_in_and_sees_only_its_own_villages(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "town-officer-villages.png"), full_page=True)
 
-    response = page.goto(f"{live_server.url}/regions/320481106/")
+    response = page.goto(f"{server.url}/regions/320481106/")
     assert response is not None
     assert response.status == 404
 
 
-def test_the_portal_fits_a_phone(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_fits_a_phone(page, server) -> None:  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 375, "height": 740})
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{server.url}/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     ARTIFACTS.mkdir(exist_ok=True)
