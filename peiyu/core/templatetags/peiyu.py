@@ -4,8 +4,6 @@ from django import template
 from django.forms import BoundField, CheckboxInput, RadioSelect, Select, SelectMultiple
 from django.utils.safestring import SafeString
 
-from peiyu.lib.masking import mask_value
-
 register = template.Library()
 
 
@@ -25,8 +23,3 @@ def bs(field: BoundField) -> SafeString:
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
-
-
-@register.filter
-def masked(value: object) -> str:
-    return mask_value(value)
