@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "peiyu.core",
     "peiyu.regions",
     "peiyu.accounts",
+    "peiyu.orgs",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("peiyu.core.urls")),
     path("accounts/", include("peiyu.accounts.urls")),
     path("regions/", include("peiyu.regions.urls")),
+    path("orgs/", include("peiyu.orgs.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -19,22 +19,40 @@ class Role:
     permissions: tuple[str, ...]
 
 
-_STAFF_BASE = ("regions.view_region",)
+_STAFF_BASE = ("regions.view_region", "orgs.view_organization", "orgs.view_application")
+_OFFICER = (
+    "regions.change_region",
+    "accounts.view_user",
+    "orgs.add_application",
+    "orgs.decide_change",
+    "orgs.decide_deregistration",
+    "orgs.reveal_contact",
+)
 
 ROLES: dict[str, Role] = {
     "county_officer": Role(
         _("County officer"),
         AccountType.STAFF,
-        (*_STAFF_BASE, "regions.change_region", "accounts.view_user"),
+        (
+            *_STAFF_BASE,
+            *_OFFICER,
+            "orgs.decide_registration",
+            "orgs.revoke_organization",
+            "orgs.import_organizations",
+        ),
     ),
     "town_officer": Role(
         _("Town officer"),
         AccountType.STAFF,
-        (*_STAFF_BASE, "regions.change_region", "accounts.view_user"),
+        (*_STAFF_BASE, *_OFFICER, "orgs.decide_filing", "orgs.import_organizations"),
     ),
     "village_worker": Role(_("Village worker"), AccountType.STAFF, _STAFF_BASE),
     "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, ()),
-    "organization": Role(_("Organization"), AccountType.ORGANIZATION, ()),
+    "organization": Role(
+        _("Organization"),
+        AccountType.ORGANIZATION,
+        ("orgs.view_organization", "orgs.view_application", "orgs.add_application"),
+    ),
     "expert": Role(_("Expert"), AccountType.EXPERT, ()),
     "volunteer": Role(_("Volunteer"), AccountType.VOLUNTEER, ()),
     "administrator": Role(

@@ -83,3 +83,6 @@ def region_children(request: HttpRequest, code: str, paging: Query[PageQuery]) -
     start = (paging.page - 1) * paging.page_size
     items = [_region_out(r) for r in children[start : start + paging.page_size]]
     return RegionPage(count=count, page=paging.page, page_size=paging.page_size, items=items)
+
+
+api.add_router("/", "peiyu.api.organizations.router")

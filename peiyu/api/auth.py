@@ -44,3 +44,11 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated:
             return user
         return None
+
+
+def public(request: HttpRequest) -> bool | None:
+    """Let a request that sent no credentials through as the public. A request that did send
+    a bearer token which failed stays refused: a broken client should hear about it."""
+    if request.headers.get("Authorization"):
+        return None
+    return True

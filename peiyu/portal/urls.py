@@ -5,4 +5,8 @@ from peiyu.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:pk>/", views.disclosure, name="disclosure"),
+    path("apply/filing/", views.apply_filing, name="apply-filing"),
+    path("apply/status/", views.application_status, name="application-status"),
 ]

@@ -1,35 +1,62 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from peiyu.core.exceptions import DomainError
+from peiyu.core.paging import paginate, query_without_page
+from peiyu.orgs import services
+from peiyu.orgs.forms import OrganizationFilterForm, PublicFilingForm, StatusLookupForm, region_choices
+from peiyu.orgs.models import Application, ApplicationKind, Organization
+from peiyu.orgs.views import filtered
 from peiyu.regions.models import Level, Region
 
-# What the portal offers, in the order residents look for it (PRODUCT.md §8).
+# What the portal offers, in the order residents look for it (PRODUCT.md §8); the URL name is
+# empty until the capability is built.
 SERVICES = [
     (
         "building",
-        _("Organization directory"),
-        _("Look up registered and filed social organizations, their grades and disclosures."),
+        gettext_lazy("Organization directory"),
+        gettext_lazy("Look up registered and filed social organizations, their grades and disclosures."),
+        "portal:directory",
+    ),
+    (
+        "file-earmark-plus",
+        gettext_lazy("File a community organization"),
+        gettext_lazy(
+            "Apply to file a new community organization with your town, and follow the application."
+        ),
+        "portal:apply-filing",
     ),
     (
         "megaphone",
-        _("Funding calls"),
-        _("Calls for purchase of services and venture-philanthropy rounds, and their public notices."),
+        gettext_lazy("Funding calls"),
+        gettext_lazy(
+            "Calls for purchase of services and venture-philanthropy rounds, and their public notices."
+        ),
+        "",
     ),
     (
         "chat-heart",
-        _("Raise a need"),
-        _("Tell the town and the county what your village or community needs."),
+        gettext_lazy("Raise a need"),
+        gettext_lazy("Tell the town and the county what your village or community needs."),
+        "",
     ),
-    ("people", _("Volunteer"), _("Register as a volunteer, join activities and see your service hours.")),
+    (
+        "people",
+        gettext_lazy("Volunteer"),
+        gettext_lazy("Register as a volunteer, join activities and see your service hours."),
+        "",
+    ),
     (
         "star",
-        _("Rate a service"),
-        _("Say how satisfied you were with an activity, a mediation or a project."),
+        gettext_lazy("Rate a service"),
+        gettext_lazy("Say how satisfied you were with an activity, a mediation or a project."),
+        "",
     ),
-    ("camera", _("Report what you see"), _("Send a photo report about a social organization's activity.")),
 ]
 
 
@@ -37,3 +64,73 @@ def home(request: HttpRequest) -> HttpResponse:
     """The public home page: what the platform offers residents and organizations."""
     villages = Region.objects.filter(level=Level.VILLAGE).count()
     return render(request, "portal/home.html", {"services": SERVICES, "villages": villages})
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """The public directory: the back-office's search and filters over public fields."""
+    form = OrganizationFilterForm(request.GET)
+    organizations = filtered(Organization.objects.public(), form).for_listing()
+    context = {
+        "form": form,
+        "page": paginate(request, organizations, per_page=20),
+        "query": query_without_page(request),
+    }
+    return render(request, "portal/directory.html", context)
+
+
+def disclosure(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = Organization.objects.public().for_detail().get_or_404(pk=pk)
+    return render(request, "portal/disclosure.html", {"organization": organization})
+
+
+def apply_filing(request: HttpRequest) -> HttpResponse:
+    regions = region_choices(Region.objects.filter(level__in=[Level.TOWN, Level.VILLAGE]))
+    form = PublicFilingForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        payload = services.payload_from(form.cleaned_data)
+        name, phone = payload.pop("applicant_name"), payload.pop("applicant_phone")
+        try:
+            application = services.submit_application(
+                kind=ApplicationKind.FILING,
+                payload=payload,
+                region=Region.objects.get(code=payload["region"]),
+                applicant_name=name,
+                applicant_phone=phone,
+                by=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your application was received. Its reference number is %(reference)s; keep it to follow the application."
+                )
+                % {"reference": application.reference},
+            )
+            return redirect(f"{_status_url()}?reference={application.reference}")
+    return render(request, "portal/apply_filing.html", {"form": form})
+
+
+def _status_url() -> str:
+    from django.urls import reverse
+
+    return reverse("portal:application-status")
+
+
+def application_status(request: HttpRequest) -> HttpResponse:
+    """Follow an application by its reference number and the phone given with it."""
+    form = StatusLookupForm(request.GET if "phone" in request.GET else None, initial=request.GET)
+    application = None
+    if form.is_bound and form.is_valid():
+        application = (
+            Application.objects.filter(
+                reference=form.cleaned_data["reference"].strip().upper(),
+                applicant_phone=form.cleaned_data["phone"].strip(),
+            )
+            .select_related("organization", "region")
+            .first()
+        )
+        if application is None:
+            form.add_error(None, _("No application has this reference number and phone."))
+    return render(request, "portal/application_status.html", {"form": form, "application": application})

@@ -23,11 +23,29 @@ SIGNED_IN_PAGES = [
     ("post", "/accounts/users/1/active/"),
     ("post", "/accounts/tokens/"),
     ("post", "/accounts/tokens/1/revoke/"),
+    ("get", "/orgs/"),
+    ("get", "/orgs/1/"),
+    ("post", "/orgs/1/reveal/"),
+    ("get", "/orgs/1/change/"),
+    ("get", "/orgs/1/upgrade/"),
+    ("get", "/orgs/1/deregister/"),
+    ("get", "/orgs/1/revoke/"),
+    ("get", "/orgs/applications/"),
+    ("get", "/orgs/applications/new/filing/"),
+    ("get", "/orgs/applications/1/"),
+    ("post", "/orgs/applications/1/withdraw/"),
+    ("get", "/orgs/applications/1/resubmit/"),
+    ("get", "/orgs/documents/1/"),
+    ("get", "/orgs/import/"),
+    ("get", "/orgs/import/template/"),
+    ("get", "/orgs/import/1/"),
 ]
+# Pages an organization's own account may open (on its own records, tested in orgs).
+OWN_RECORDS = ("/workbench", "/accounts/profile", "/accounts/password", "/accounts/otp", "/orgs/")
 STAFF_ONLY = [
     page
     for page in SIGNED_IN_PAGES
-    if not page[1].startswith(("/workbench", "/accounts/profile", "/accounts/password", "/accounts/otp"))
+    if not page[1].startswith(OWN_RECORDS) or page[1].startswith(("/orgs/import", "/orgs/1/revoke"))
 ]
 
 

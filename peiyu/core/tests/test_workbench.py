@@ -24,14 +24,18 @@ def test_navigation_follows_permissions(
 ) -> None:
     assert nav_urls(login(administrator)) == {
         "/workbench/",
+        "/orgs/",
+        "/orgs/applications/",
         "/regions/",
         "/accounts/users/",
         "/accounts/tokens/",
         "/audit/",
     }
-    assert nav_urls(login(county_officer)) == {"/workbench/", "/regions/", "/accounts/users/"}
-    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/"}
-    assert nav_urls(login(organization_account)) == {"/workbench/"}
+    registry = {"/orgs/", "/orgs/applications/"}
+    assert nav_urls(login(county_officer)) == {"/workbench/", "/regions/", "/accounts/users/", *registry}
+    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", *registry}
+    # An organization's own account sees its own record and its own applications.
+    assert nav_urls(login(organization_account)) == {"/workbench/", *registry}
 
 
 def test_workbench_shows_the_scope(daibu_officer: User, organization_account: User, login: Login) -> None:
