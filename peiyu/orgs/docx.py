@@ -149,9 +149,7 @@ def issue_approval(application: Application, *, title: str, by: User, note: str)
         note=note,
     )
     if application.kind == ApplicationKind.FILING:
-        certificate = _base(office, "filing")
-        certificate["number"] = context["number"]
-        certificate["org"] = context["org"]
+        certificate = {key: context[key] for key in ("bureau", "number", "date", "org")}
         content = docx.render(TEMPLATES / "filing_certificate.docx", certificate)
         return _store(
             application=application,

@@ -62,12 +62,14 @@ def test_a_resident_applies_on_the_portal_and_follows_it_to_the_certificate(
     assert wrong.context["application"] is None
     # The town decides; the certificate is issued; the resident sees the filing number.
     officer = login(daibu_officer)
+    assert officer.get(f"/orgs/applications/{application.pk}/").status_code == 200
     officer.post(
         f"/orgs/applications/{application.pk}/", {"decision": "approved", "version": application.version}
     )
     html = client.get(f"/apply/status/?reference={application.reference}&phone=13700001234").content.decode()
     organization = Organization.objects.get()
     assert organization.filing_number in html
+    assert officer.get(f"/orgs/{organization.pk}/").status_code == 200
     assert application.documents.count() == 1
 
 

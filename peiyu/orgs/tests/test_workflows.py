@@ -76,6 +76,8 @@ def test_filing_numbers_run_per_town_and_year(daibu_officer: User) -> None:
     assert numbers[0][-4:] == "0001"
     assert numbers[1][-4:] == "0002"
     assert numbers[0][:10] == "320481103-"
+    documents = list(Document.objects.order_by("id").values_list("number", flat=True))
+    assert [d[-3:] for d in documents] == ["〕1号", "〕2号"]
 
 
 def test_the_county_registers_an_organization_with_its_assigned_code(county_officer: User) -> None:
