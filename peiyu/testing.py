@@ -12,8 +12,11 @@ Personas (all in 溧阳市, 320481):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -57,6 +60,11 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
 def regions(db: None) -> None:
     install_regions(LIYANG)
     install_regions(CHANGZHOU_OTHER_COUNTY)
+    # Transactional tests flush what the migrations seeded; put the configurable lists back.
+    from peiyu.orgs.lists import seed_lists
+    from peiyu.orgs.models import Field, TargetGroup
+
+    seed_lists(Field, TargetGroup)
 
 
 def region(short_code: str) -> Region:
@@ -138,3 +146,57 @@ def login() -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Browser tests mark themselves with these: a real server thread needs committed data.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
+    ),
+]
+
+
+@pytest.fixture
+def server(transactional_db: None) -> Iterator[SimpleNamespace]:
+    """A live server per test, stopped before the test database is torn down (pytest-django's
+    own is session-scoped and can outlive the database, leaving a connection open)."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield SimpleNamespace(url=f"http://127.0.0.1:{thread.port}")
+    thread.terminate()
+
+
+@pytest.fixture
+def page(server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()

@@ -46,7 +46,7 @@ _UNREADABLE = _(
 )
 _PASSWORD = _("The workbook is protected by a password. Remove the password in Excel and upload it again.")
 _NO_SHEET = _("The workbook has no visible sheet.")
-_NO_DATA = _("The file has no data: the first sheet is empty.")
+_NO_DATA = _("No data was found: the file, or the workbook's first visible sheet, is empty.")
 _MISSING = _("Missing columns: %(columns)s")
 _DUPLICATE = _("The column “%(column)s” appears more than once.")
 _TOO_MANY_ROWS = _(
@@ -162,7 +162,7 @@ _DATES = (
     re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日?"),
     re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"),
 )
-_TIME = re.compile(r"(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_TIME = re.compile(r"(?:\s+|T)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?$")
 _LAST_SERIAL = 73050  # 2099-12-31
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
@@ -209,7 +209,7 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
         raise SpreadsheetError(_UNREADABLE) from None
     if not names & _WORKBOOK_PARTS:
         raise SpreadsheetError(_NOT_SPREADSHEET)
@@ -238,7 +238,11 @@ def _workbook_records(data: bytes, cap: int) -> tuple[Records, bool]:
                 " … ".join(dict.fromkeys([lines[0], lines[-1]])),
             )
         raise SpreadsheetError(_UNREADABLE)
-    payload = json.loads(done.stdout)
+    try:
+        payload = json.loads(done.stdout)
+    except ValueError:
+        logger.warning("Reading a workbook gave no JSON: %r", done.stdout[:200])
+        raise SpreadsheetError(_UNREADABLE) from None
     records: Records = [(number, cells) for number, cells in payload["rows"]]
     return records, bool(payload["truncated"])
 

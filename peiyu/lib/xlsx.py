@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -17,30 +19,49 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.create_sheet(title[:31], 0)
-    del book[book.sheetnames[1]]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    # Write-only mode streams cells to a temporary file instead of keeping an object (and its style)
+    # per cell, but needs the column widths before the first row: measure the values first.
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    table = [[_plain(v) for v in row] for row in rows]
     widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        values = [_plain(v) for v in row]
-        sheet.append(values)
+    for values in table:
         for i, value in enumerate(values):
             widths[i] = min(60, max(widths[i], len(str(value)) + 2))
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
+    header_cells = [_text_cell(sheet, header) for header in headers]
+    for cell in header_cells:
+        cell.font = Font(bold=True)
+    sheet.append(header_cells)
+    for values in table:
+        sheet.append(
+            [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+        )
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl takes any text starting with "=" for a formula: an exported name such as
+        # =HYPERLINK(...) would come alive in Excel. Keep it text, shown as typed (quotePrefix is
+        # what Excel sets for text typed after an apostrophe, so editing the cell keeps it text too).
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _plain(value: Any) -> Any:
     # Excel has no time zones: write aware datetimes as local wall-clock time.
     if isinstance(value, datetime) and value.tzinfo is not None:
         return timezone.localtime(value).replace(tzinfo=None)
+    # Control characters (pasted from other programs) are not allowed in the file: openpyxl would raise.
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -88,7 +88,7 @@ class OrganizationForm(forms.Form):
     )
     activity_fields = forms.MultipleChoiceField(label=_("Fields of activity"), required=False)
     target_groups = forms.MultipleChoiceField(label=_("Target groups"), required=False)
-    region = RegionCodeField(label=_("Region"), max_length=12)
+    region = RegionCodeField(label=_("Located in"), max_length=12)
     address = forms.CharField(label=_("Place of activity"), max_length=200, required=False)
     established_how = forms.ChoiceField(
         label=_("How it was established"), choices=_blank(EstablishedHow.choices), required=False

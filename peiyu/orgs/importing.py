@@ -202,7 +202,10 @@ class RowChecker:
             if name in self.labels:
                 value = self.labels[name].get(text)
                 if value is None:
-                    allowed = "、".join(k for k in self.labels[name] if not k.isascii())
+                    short = EXTRA_LABELS.get(name) or {
+                        k: v for k, v in self.labels[name].items() if not k.isascii()
+                    }
+                    allowed = "、".join(short)
                     errors.append(
                         RowError(
                             number,

@@ -420,6 +420,10 @@ class Application(models.Model):
         return self.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED)
 
     @property
+    def masked_applicant_phone(self) -> str:
+        return mask_phone(self.applicant_phone) if self.applicant_phone else ""
+
+    @property
     def is_upgrade(self) -> bool:
         return self.kind == ApplicationKind.REGISTRATION and self.organization_id is not None
 

@@ -16,6 +16,7 @@ from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.lib import spreadsheet
 from peiyu.lib.docx import docx_response
+from peiyu.lib.masking import mask_phone
 from peiyu.lib.xlsx import workbook_bytes, xlsx_response
 from peiyu.orgs import importing, services
 from peiyu.orgs.forms import (
@@ -36,6 +37,7 @@ from peiyu.orgs.models import (
     ImportBatch,
     Organization,
     OrganizationQuerySet,
+    mask_name,
 )
 from peiyu.orgs.xlsx import EXPORT_LIMIT, export_rows, template_bytes
 from peiyu.regions.models import Region
@@ -350,19 +352,31 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _payload_rows(application: Application) -> list[tuple[str, Any, Any]]:
     """The proposed values beside the current ones, labelled, for the reviewer."""
     organization = application.organization
-    current = services.payload_of(organization) if organization is not None else {}
+    is_change = application.kind == ApplicationKind.CHANGE and organization is not None
+    current = services.payload_of(organization) if is_change else {}  # type: ignore[arg-type]
     form = OrganizationForm(regions={}, purpose="record")
     rows = []
     for key, value in application.payload.items():
         if key not in form.fields:
             continue
-        rows.append(
-            (str(form.fields[key].label), _display(form, key, current.get(key)), _display(form, key, value))
-        )
+        label = str(form.fields[key].label)
+        rows.append((label, _display(form, key, current.get(key)), _display(form, key, value)))
     return rows
 
 
+# Personal data stays masked on application pages too; the full values are revealed, with an
+# audit entry, only on the organization's page.
+PERSONAL = {
+    "leader_name": mask_name,
+    "contact_name": mask_name,
+    "leader_phone": mask_phone,
+    "contact_phone": mask_phone,
+}
+
+
 def _display(form: OrganizationForm, key: str, value: Any) -> Any:
+    if key in PERSONAL and value:
+        return PERSONAL[key](str(value))
     choices = dict(getattr(form.fields[key], "choices", []) or [])
     if isinstance(value, list):
         return "、".join(str(choices.get(v, v)) for v in value)

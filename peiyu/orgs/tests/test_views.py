@@ -174,3 +174,14 @@ def test_the_to_do_panel_counts_waiting_applications(daibu_officer: User, login:
     open_filing(None)
     todos = login(daibu_officer).get("/workbench/").context["todos"]
     assert any(t.count == 1 and t.url == "/orgs/applications/" for t in todos)
+
+
+def test_an_application_page_masks_personal_data(daibu_officer: User, login: Login) -> None:
+    application = open_filing(None)
+    Application_ = type(application)
+    Application_.objects.filter(pk=application.pk).update(applicant_phone="13700001234")
+    html = login(daibu_officer).get(f"/orgs/applications/{application.pk}/").content.decode()
+    assert "13912345678" not in html  # the leader's phone in the payload
+    assert "139****5678" in html
+    assert "13700001234" not in html
+    assert "137****1234" in html

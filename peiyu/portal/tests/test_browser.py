@@ -1,67 +1,13 @@
 """Drive Debian's Chromium through Playwright against the live server.
 
 Skips, saying why, where /usr/bin/chromium is absent; `.ci/run` installs it, so CI runs these.
+The ``server`` and ``page`` fixtures live in ``peiyu.testing``.
 """
 
-from pathlib import Path
-from types import SimpleNamespace
-
-import pytest
-
 from peiyu.accounts.models import User
-from peiyu.testing import PASSWORD
+from peiyu.testing import ARTIFACTS, BROWSER_MARKS, PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)"
-    ),
-]
-
-
-@pytest.fixture
-def server(transactional_db: None):  # type: ignore[no-untyped-def]
-    """A live server per test, stopped before the test database is torn down (pytest-django's
-    own is session-scoped and can outlive the database, leaving a connection open)."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.test.testcases import LiveServerThread
-
-    thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield SimpleNamespace(url=f"http://127.0.0.1:{thread.port}")
-    thread.terminate()
-
-
-@pytest.fixture
-def page(server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # around it are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
+pytestmark = BROWSER_MARKS
 
 
 def test_a_town_officer_signs_in_and_sees_only_its_own_villages(page, server, daibu_officer: User) -> None:  # type: ignore[no-untyped-def]
