@@ -66,6 +66,10 @@ ROLES: dict[str, Role] = {
             "accounts.change_user",
             "accounts.manage_api_tokens",
             "core.view_auditentry",
+            "orgs.view_organization",
+            "orgs.view_application",
+            "orgs.change_field",
+            "orgs.change_targetgroup",
         ),
     ),
 }

@@ -14,6 +14,8 @@ class OrgsConfig(AppConfig):
         from peiyu.core.todos import PROVIDERS
         from peiyu.orgs import models, todos
 
+        auditlog.register(models.Field)
+        auditlog.register(models.TargetGroup)
         auditlog.register(
             models.Organization,
             exclude_fields=["search_text", "updated_at", "version"],
@@ -33,5 +35,8 @@ class OrgsConfig(AppConfig):
         )
         NAVIGATION.insert(
             2, NavItem(_("Applications"), "orgs:application-list", "inbox", "orgs.view_application")
+        )
+        NAVIGATION.append(
+            NavItem(_("Fields of activity"), "orgs:list-fields", "tags", "orgs.change_field", True)
         )
         PROVIDERS.append(todos.applications_to_decide)

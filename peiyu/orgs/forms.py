@@ -361,3 +361,12 @@ class PublicFilingForm(OrganizationForm):
 class StatusLookupForm(forms.Form):
     reference = forms.CharField(label=_("Reference number"), max_length=12)
     phone = forms.CharField(label=_("Phone given in the application"), max_length=20)
+
+
+class ListEntryForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Letters, digits and underscores; never changes.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=60)
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=10_000, initial=100)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -586,3 +586,23 @@ def discard_import(batch: ImportBatch, *, by: User) -> None:
     ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.CHECKED).update(
         state=ImportBatch.State.DISCARDED
     )
+
+
+@audit.service("orgs.save_list_entry")
+def save_list_entry(
+    *, model: type[Field] | type[TargetGroup], code: str, name: str, position: int, is_active: bool, by: User
+) -> Field | TargetGroup:
+    """Add an entry to a configurable list, or rename, reorder or retire an existing one. Codes
+    never change, so records and imports keep pointing at the same entry."""
+    label = model._meta.model_name
+    if not by.has_perm(f"orgs.change_{label}"):
+        raise PermissionRefused(_("You may not edit this list."))
+    if model.objects.exclude(code=code).filter(name=name).exists():
+        raise DomainError(_("Another entry is already called %(name)s.") % {"name": name})
+    entry, created = model.objects.get_or_create(
+        code=code, defaults={"name": name, "position": position, "is_active": is_active}
+    )
+    if not created:
+        entry.name, entry.position, entry.is_active = name, position, is_active
+        entry.save(update_fields=["name", "position", "is_active"])
+    return entry

@@ -23,6 +23,8 @@ urlpatterns = [
         {"part": "attachment"},
         name="document-attachment",
     ),
+    path("lists/<str:kind>/", views.list_entries, name="list-entries"),
+    path("lists/fields/", views.list_entries, {"kind": "fields"}, name="list-fields"),
     path("import/", views.import_start, name="import-start"),
     path("import/template/", views.import_template, name="import-template"),
     path("import/<int:pk>/", views.import_preview, name="import-preview"),

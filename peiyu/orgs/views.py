@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from peiyu.orgs.forms import (
     DecisionForm,
     DeregistrationForm,
     ImportForm,
+    ListEntryForm,
     OrganizationFilterForm,
     OrganizationForm,
     RevocationForm,
@@ -34,9 +35,11 @@ from peiyu.orgs.models import (
     ApplicationStatus,
     Document,
     Event,
+    Field,
     ImportBatch,
     Organization,
     OrganizationQuerySet,
+    TargetGroup,
     mask_name,
 )
 from peiyu.orgs.xlsx import EXPORT_LIMIT, export_rows, template_bytes
@@ -446,8 +449,6 @@ def document_download(request: HttpRequest, pk: int, part: str = "document") -> 
         .first()
     )
     if document is None:
-        from django.http import Http404
-
         raise Http404
     if part == "attachment" and document.attachment:
         from django.http import HttpResponse as Response
@@ -512,3 +513,42 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "preview": list(zip(checked.rows, checked.records, strict=True))[:50],
     }
     return render(request, "orgs/import_preview.html", context)
+
+
+LISTS: dict[str, type[Field] | type[TargetGroup]] = {"fields": Field, "target-groups": TargetGroup}
+
+
+@login_required
+def list_entries(request: HttpRequest, kind: str) -> HttpResponse:
+    """A configurable list (fields of activity, target groups): see it, add to it, edit it."""
+    model = LISTS.get(kind)
+    if model is None:
+        raise Http404
+    permission = f"orgs.change_{model._meta.model_name}"
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    entry = model.objects.filter(code=request.GET.get("edit", "")).first()
+    initial = (
+        {"code": entry.code, "name": entry.name, "position": entry.position, "is_active": entry.is_active}
+        if entry
+        else None
+    )
+    form = ListEntryForm(request.POST or None, initial=initial)
+    if entry is not None:
+        form.fields["code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_list_entry(model=model, by=_user(request), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The list was saved."))
+            return redirect("orgs:list-entries", kind=kind)
+    context = {
+        "kind": kind,
+        "title": model._meta.verbose_name_plural,
+        "entries": model.objects.all(),
+        "form": form,
+        "entry": entry,
+    }
+    return render(request, "orgs/list_entries.html", context)

@@ -30,6 +30,7 @@ def test_navigation_follows_permissions(
         "/accounts/users/",
         "/accounts/tokens/",
         "/audit/",
+        "/orgs/lists/fields/",
     }
     registry = {"/orgs/", "/orgs/applications/"}
     assert nav_urls(login(county_officer)) == {"/workbench/", "/regions/", "/accounts/users/", *registry}

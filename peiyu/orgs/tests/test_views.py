@@ -185,3 +185,26 @@ def test_an_application_page_masks_personal_data(daibu_officer: User, login: Log
     assert "139****5678" in html
     assert "13700001234" not in html
     assert "137****1234" in html
+
+
+def test_an_administrator_edits_the_configurable_lists(
+    administrator: User, county_officer: User, login: Login
+) -> None:
+    from peiyu.orgs.models import Field
+
+    client = login(administrator)
+    assert client.get("/orgs/lists/fields/").status_code == 200
+    response = client.post(
+        "/orgs/lists/fields/", {"code": "family", "name": "婚姻家庭", "position": 50, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert Field.objects.get(code="family").name == "婚姻家庭"
+    client.post("/orgs/lists/fields/?edit=family", {"code": "ignored", "name": "婚姻家庭服务", "position": 5})
+    entry = Field.objects.get(code="family")  # the code never changes
+    assert (entry.name, entry.position, entry.is_active) == ("婚姻家庭服务", 5, False)
+    clash = client.post("/orgs/lists/fields/", {"code": "other", "name": "心理健康", "position": 1})
+    assert clash.status_code == 200 and not Field.objects.filter(code="other").exists()
+    assert AuditEntry.objects.filter(event="orgs.save_list_entry").count() == 2
+    assert login(county_officer).get("/orgs/lists/fields/").status_code == 403
+    assert client.get("/orgs/lists/nonsense/").status_code == 404
+    assert client.get("/orgs/lists/target-groups/").status_code == 200
