@@ -88,6 +88,7 @@ class OrganizationForm(forms.Form):
     )
     activity_fields = forms.MultipleChoiceField(label=_("Fields of activity"), required=False)
     target_groups = forms.MultipleChoiceField(label=_("Target groups"), required=False)
+    hubs = forms.TypedMultipleChoiceField(label=_("Member of hub"), coerce=int, required=False)
     region = RegionCodeField(label=_("Located in"), max_length=12)
     address = forms.CharField(label=_("Place of activity"), max_length=200, required=False)
     established_how = forms.ChoiceField(
@@ -132,6 +133,7 @@ class OrganizationForm(forms.Form):
         regions: Mapping[str, str],
         field_choices: list[tuple[str, str]] | None = None,
         group_choices: list[tuple[str, str]] | None = None,
+        hubs: list[tuple[int, str]] | None = None,
         purpose: str = "record",
         **kwargs: Any,
     ) -> None:
@@ -147,6 +149,10 @@ class OrganizationForm(forms.Form):
         self.fields["target_groups"].choices = (  # type: ignore[attr-defined]
             group_choices if group_choices is not None else list_choices(TargetGroup)
         )
+        if hubs:
+            self.fields["hubs"].choices = hubs  # type: ignore[attr-defined]
+        else:
+            del self.fields["hubs"]
         if purpose != "import":
             for name in self.DATE_FIELDS:
                 self.fields[name].widget = forms.DateInput(attrs={"type": "date"})

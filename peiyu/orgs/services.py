@@ -33,7 +33,7 @@ from peiyu.orgs.models import (
 from peiyu.regions.models import Region
 
 # Payload keys that are not plain model columns.
-M2M_KEYS = ("activity_fields", "target_groups")
+M2M_KEYS = ("activity_fields", "target_groups", "hubs")
 DATE_KEYS = ("pledge_signed_on", "established_on", "filed_on", "registered_on")
 RECORD_KEYS = (
     "name",
@@ -83,6 +83,7 @@ def payload_of(organization: Organization) -> dict[str, Any]:
     payload["region"] = organization.region_id
     payload["activity_fields"] = sorted(f.code for f in organization.activity_fields.all())
     payload["target_groups"] = sorted(g.code for g in organization.target_groups.all())
+    payload["hubs"] = sorted(h.pk for h in organization.hubs.all())
     payload["party_organization"] = payload["party_organization"] or "none"
     return payload
 
@@ -141,7 +142,20 @@ def _set_lists(organization: Organization, payload: dict[str, Any]) -> list[str]
         if {e.code for e in manager.all()} != wanted:
             manager.set(model.objects.filter(code__in=wanted))
             changed.append(key)
+    if "hubs" in payload:
+        wanted_hubs = {int(pk) for pk in payload["hubs"] or [] if int(pk) != organization.pk}
+        if {h.pk for h in organization.hubs.all()} != wanted_hubs:
+            organization.hubs.set(Organization.objects.filter(pk__in=wanted_hubs, development_type="hub"))
+            changed.append("hubs")
     return changed
+
+
+def hub_choices(region_code: str) -> list[tuple[int, str]]:
+    """The active hub organizations of a record's county: the federations it may join."""
+    hubs = Organization.objects.filter(development_type="hub", status=Status.ACTIVE).in_region(
+        region_code[:6]
+    )
+    return list(hubs.order_by("name").values_list("pk", "name"))
 
 
 def _check_name_free(*, name: str, authority: str | None, exclude: int | None = None) -> None:

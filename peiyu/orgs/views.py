@@ -142,7 +142,10 @@ def organization_change(request: HttpRequest, pk: int) -> HttpResponse:
     before = services.payload_of(organization)
     regions = scope_regions(request.user) or {organization.region_id: organization.region.name}
     regions.setdefault(organization.region_id, organization.region.name)
-    form = OrganizationForm(request.POST or None, initial=before, regions=regions, purpose="record")
+    hubs = [(pk, name) for pk, name in services.hub_choices(organization.region_id) if pk != organization.pk]
+    form = OrganizationForm(
+        request.POST or None, initial=before, regions=regions, hubs=hubs, purpose="record"
+    )
     for locked in ("source", "uscc", "filing_number", "filed_on", "registered_on"):
         form.fields[locked].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -357,7 +360,7 @@ def _payload_rows(application: Application) -> list[tuple[str, Any, Any]]:
     organization = application.organization
     is_change = application.kind == ApplicationKind.CHANGE and organization is not None
     current = services.payload_of(organization) if is_change else {}  # type: ignore[arg-type]
-    form = OrganizationForm(regions={}, purpose="record")
+    form = OrganizationForm(regions={}, hubs=services.hub_choices(application.region_id), purpose="record")
     rows = []
     for key, value in application.payload.items():
         if key not in form.fields:

@@ -372,3 +372,32 @@ def test_an_unknown_decision_is_refused(daibu_officer: User) -> None:
     application = open_filing(daibu_officer)
     with pytest.raises(TransitionError):
         services.decide_application(application, decision="withdrawn", by=daibu_officer)
+
+
+def test_a_change_request_joins_a_hub(
+    filed_org: Organization, county_officer: User, daibu_officer: User, login: Login
+) -> None:
+    hub = services.submit_application(
+        kind="registration",
+        payload=registration_payload("溧阳市社会组织孵化中心", "service_institution", development_type="hub"),
+        region=region(LIYANG),
+        by=county_officer,
+    )
+    services.decide_application(
+        hub, decision="approved", assigned_uscc=credit_code("000005", "52"), by=county_officer
+    )
+    hub.refresh_from_db()
+    client = login(daibu_officer)
+    page = client.get(f"/orgs/{filed_org.pk}/change/")
+    form = page.context["form"]
+    assert [pk for pk, _name in form.fields["hubs"].choices] == [hub.organization_id]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False)}
+    data["hubs"] = [hub.organization_id]
+    client.post(f"/orgs/{filed_org.pk}/change/", data)
+    change = Application.objects.get(kind="change")
+    assert change.payload == {"hubs": [hub.organization_id]}
+    review = client.get(f"/orgs/applications/{change.pk}/").content.decode()
+    assert "溧阳市社会组织孵化中心" in review
+    services.decide_application(change, decision="approved", by=daibu_officer)
+    assert list(filed_org.hubs.values_list("name", flat=True)) == ["溧阳市社会组织孵化中心"]
+    assert list(hub.organization.members.values_list("name", flat=True)) == [filed_org.name]  # type: ignore[union-attr]
