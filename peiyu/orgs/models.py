@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.core.scoping import ScopedQuerySet
 from peiyu.lib import search as text_search
@@ -68,7 +69,7 @@ class PartyOrganization(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("organization status", "Active")
     DEREGISTERED = "deregistered", _("Deregistered")
     REVOKED = "revoked", _("Revoked")
 
