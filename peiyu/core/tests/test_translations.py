@@ -31,7 +31,7 @@ def _po_messages() -> dict[str, str]:
         fields: dict[str, str] = {}
         current = ""
         for line in entry.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
@@ -39,7 +39,9 @@ def _po_messages() -> dict[str, str]:
                 fields[current] += line[1:-1]
         if fields.get("msgid"):
             msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
-            messages[_unescape(fields["msgid"])] = _unescape(msgstr)
+            # gettext keys a message with a context as "context\x04msgid".
+            key = f"{fields['msgctxt']}\x04{fields['msgid']}" if "msgctxt" in fields else fields["msgid"]
+            messages[_unescape(key)] = _unescape(msgstr)
     return messages
 
 
