@@ -46,6 +46,8 @@ from peiyu.orgs.xlsx import EXPORT_LIMIT, export_rows, template_bytes
 from peiyu.regions.models import Region
 
 Request = HttpRequest
+# Lists count at most this many matches (see ``CappedPaginator``).
+COUNT_CAP = 10_000
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,7 +88,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}?{query_without_page(request).replace('format=xlsx', '')}")
         headers, values = export_rows(rows)
         return xlsx_response("社会组织.xlsx", workbook_bytes(_("Organizations"), headers, values))
-    page = paginate(request, organizations)
+    page = paginate(request, organizations, cap=COUNT_CAP)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(request, "orgs/organization_list.html", context)
 

@@ -11,7 +11,7 @@ from peiyu.core.paging import paginate, query_without_page
 from peiyu.orgs import services
 from peiyu.orgs.forms import OrganizationFilterForm, PublicFilingForm, StatusLookupForm, region_choices
 from peiyu.orgs.models import Application, ApplicationKind, Organization
-from peiyu.orgs.views import filtered
+from peiyu.orgs.views import COUNT_CAP, filtered
 from peiyu.regions.models import Level, Region
 
 # What the portal offers, in the order residents look for it (PRODUCT.md §8); the URL name is
@@ -72,7 +72,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     organizations = filtered(Organization.objects.public(), form).for_listing()
     context = {
         "form": form,
-        "page": paginate(request, organizations, per_page=20),
+        "page": paginate(request, organizations, per_page=20, cap=COUNT_CAP),
         "query": query_without_page(request),
     }
     return render(request, "portal/directory.html", context)

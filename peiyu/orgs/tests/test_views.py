@@ -208,3 +208,23 @@ def test_an_administrator_edits_the_configurable_lists(
     assert login(county_officer).get("/orgs/lists/fields/").status_code == 403
     assert client.get("/orgs/lists/nonsense/").status_code == 404
     assert client.get("/orgs/lists/target-groups/").status_code == 200
+
+
+def test_a_broad_list_counts_no_further_than_the_cap(
+    filed_org: Organization,
+    tianmuhu_org: Organization,
+    registered_org: Organization,
+    county_officer: User,
+    login: Login,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from peiyu.orgs import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    response = login(county_officer).get("/orgs/")
+    paginator = response.context["page"].paginator
+    assert paginator.count == 2
+    assert paginator.capped
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    paginator = login(county_officer).get("/orgs/").context["page"].paginator
+    assert (paginator.count, paginator.capped) == (3, False)
