@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=["small", "full"], default="full")
+    parser.add_argument("--only", choices=["regions", "orgs"], help="run one group of figures")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -37,13 +38,15 @@ def main() -> int:
 
     from django.db import connection
 
-    from bench import regions
+    from bench import orgs, regions
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         print(f"# engine={connection.vendor} scale={args.scale}")
-        for line in regions.run(scale=args.scale):
-            print(line, flush=True)
+        for name, group in (("regions", regions), ("orgs", orgs)):
+            if args.only in (None, name):
+                for line in group.run(scale=args.scale):
+                    print(line, flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
