@@ -4,6 +4,7 @@ error names its row and its column as the spreadsheet does."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,8 +188,21 @@ class RowChecker:
         self.regions = regions
         self.labels = _label_maps()
         self.lists = _list_maps()
-        self.field_choices = list_choices(Field)
-        self.group_choices = list_choices(TargetGroup)
+        # One form instance whose fields every row shares: Django copies a form's fields
+        # deeply for each new instance, which was most of the cost of checking a row.
+        self.template = OrganizationForm(
+            regions=regions,
+            field_choices=list_choices(Field),
+            group_choices=list_choices(TargetGroup),
+            purpose="import",
+        )
+
+    def bind(self, data: dict[str, Any]) -> OrganizationForm:
+        """The template form bound to one row's data (fields are read-only while cleaning)."""
+        form = copy.copy(self.template)
+        form.data, form.is_bound, form._errors = data, True, None  # type: ignore[assignment,attr-defined]
+        form._bound_fields_cache = {}  # type: ignore[attr-defined]
+        return form
 
     def form_data(self, values: Mapping[str, str], number: int, errors: list[RowError]) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -249,13 +263,7 @@ class RowChecker:
         data = self.form_data(values, number, errors)
         if errors:
             return None, errors
-        form = OrganizationForm(
-            data,
-            regions=self.regions,
-            field_choices=self.field_choices,
-            group_choices=self.group_choices,
-            purpose="import",
-        )
+        form = self.bind(data)
         if form.is_valid():
             return payload_from(form.cleaned_data), []
         for name, messages in form.errors.items():
