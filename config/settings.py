@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "peiyu.regions",
     "peiyu.accounts",
     "peiyu.orgs",
+    "peiyu.people",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

@@ -65,6 +65,10 @@ def regions(db: None) -> None:
     from peiyu.orgs.models import Field, TargetGroup
 
     seed_lists(Field, TargetGroup)
+    from peiyu.people.lists import seed_skills
+    from peiyu.people.models import Skill
+
+    seed_skills(Skill)
 
 
 def region(short_code: str) -> Region:

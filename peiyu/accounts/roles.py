@@ -19,7 +19,20 @@ class Role:
     permissions: tuple[str, ...]
 
 
-_STAFF_BASE = ("regions.view_region", "orgs.view_organization", "orgs.view_application")
+_STAFF_BASE = (
+    "regions.view_region",
+    "orgs.view_organization",
+    "orgs.view_application",
+    "people.view_volunteer",
+    "people.view_servicerecord",
+    "people.view_serviceactivity",
+    "people.view_certificate",
+    "people.view_socialworker",
+    "people.view_expert",
+    "people.view_legaladviser",
+)
+# Registering residents as volunteers is everyday work down to the village.
+_PEOPLE_DESK = ("people.add_volunteer", "people.change_volunteer", "people.add_servicerecord")
 _OFFICER = (
     "regions.change_region",
     "accounts.view_user",
@@ -27,6 +40,19 @@ _OFFICER = (
     "orgs.decide_change",
     "orgs.decide_deregistration",
     "orgs.reveal_contact",
+    *_PEOPLE_DESK,
+    "people.reveal_identity",
+    "people.import_volunteers",
+    "people.decide_hours",
+    "people.issue_certificate",
+    "people.add_serviceactivity",
+    "people.add_socialworker",
+    "people.change_socialworker",
+    "people.add_expert",
+    "people.change_expert",
+    "people.add_legaladviser",
+    "people.change_legaladviser",
+    "people.add_worklog",
 )
 
 ROLES: dict[str, Role] = {
@@ -46,15 +72,33 @@ ROLES: dict[str, Role] = {
         AccountType.STAFF,
         (*_STAFF_BASE, *_OFFICER, "orgs.decide_filing", "orgs.import_organizations"),
     ),
-    "village_worker": Role(_("Village worker"), AccountType.STAFF, _STAFF_BASE),
+    "village_worker": Role(_("Village worker"), AccountType.STAFF, (*_STAFF_BASE, *_PEOPLE_DESK)),
     "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, ()),
     "organization": Role(
         _("Organization"),
         AccountType.ORGANIZATION,
-        ("orgs.view_organization", "orgs.view_application", "orgs.add_application"),
+        (
+            "orgs.view_organization",
+            "orgs.view_application",
+            "orgs.add_application",
+            # 谁组织谁记录、谁记录谁证明: the organizer records, approves and certifies.
+            "people.view_volunteer",
+            "people.add_volunteer",
+            "people.view_servicerecord",
+            "people.add_servicerecord",
+            "people.decide_hours",
+            "people.view_serviceactivity",
+            "people.add_serviceactivity",
+            "people.view_certificate",
+            "people.issue_certificate",
+        ),
     ),
-    "expert": Role(_("Expert"), AccountType.EXPERT, ()),
-    "volunteer": Role(_("Volunteer"), AccountType.VOLUNTEER, ()),
+    "expert": Role(_("Expert"), AccountType.EXPERT, ("people.view_engagement",)),
+    "volunteer": Role(
+        _("Volunteer"),
+        AccountType.VOLUNTEER,
+        ("people.view_certificate", "people.add_certificate"),
+    ),
     "administrator": Role(
         _("Administrator"),
         AccountType.STAFF,
@@ -70,6 +114,8 @@ ROLES: dict[str, Role] = {
             "orgs.view_application",
             "orgs.change_field",
             "orgs.change_targetgroup",
+            "people.change_skill",
+            "core.change_optionvalue",
         ),
     ),
 }

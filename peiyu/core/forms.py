@@ -19,3 +19,13 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Object"), max_length=100, required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OptionForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the value set above your region, or the default."),
+    )

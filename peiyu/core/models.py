@@ -83,3 +83,23 @@ class AuditEntry(AbstractLogEntry):
         if not self.region_code and self.actor is not None:
             self.region_code = getattr(self.actor, "region_id", None) or ""
         super().save(*args, **kwargs)
+
+
+class OptionValue(models.Model):
+    """A region's override of a local setting (see ``peiyu.core.options``)."""
+
+    key = models.CharField(_("setting"), max_length=60)
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE)
+    value = models.JSONField(_("value"))
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("local setting")
+        verbose_name_plural = _("local settings")
+        constraints = [models.UniqueConstraint(fields=["key", "region"], name="core_option_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.region_id}"

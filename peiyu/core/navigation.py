@@ -19,6 +19,7 @@ class NavItem:
     icon: str
     permission: str | None = None
     staff_only: bool = False
+    account_type: str | None = None
 
 
 NAVIGATION: list[NavItem] = [
@@ -34,6 +35,8 @@ def navigation_for(user: User) -> list[dict[str, str]]:
     items = []
     for item in NAVIGATION:
         if item.staff_only and not (user.is_staff_account or user.is_superuser):
+            continue
+        if item.account_type and user.account_type != item.account_type:
             continue
         if item.permission and not user.has_perm(item.permission):
             continue

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.core import audit
-from peiyu.core.exceptions import DomainError
-from peiyu.core.models import AuditEntry
+from peiyu.accounts.models import User
+from peiyu.core import audit, options
+from peiyu.core.exceptions import DomainError, PermissionRefused
+from peiyu.core.models import AuditEntry, OptionValue
+from peiyu.lib.divisions import prefix_of
+from peiyu.regions.models import Region
 
 MINIMUM_RETENTION_DAYS = 180
 
@@ -30,3 +34,43 @@ def purge_audit_entries(*, keep_days: int) -> int:
         data={"deleted": deleted, "keep_days": keep_days},
     )
     return int(deleted)
+
+
+@audit.service("core.set_option")
+def set_option(*, key: str, region: Region, text: str, by: User) -> OptionValue | None:
+    """Override a local setting for a region, or go back to the inherited value when ``text``
+    is empty. ``ValueError`` from the option's parser becomes a ``DomainError``."""
+    if not by.has_perm("core.change_optionvalue"):
+        raise PermissionRefused(_("You may not change local settings."))
+    if (
+        by.is_staff_account
+        and not by.is_superuser
+        and not region.code.startswith(prefix_of(by.region_id or "-"))
+    ):
+        raise PermissionRefused(_("This region is outside your scope."))
+    option = options.OPTIONS.get(key)
+    if option is None:
+        raise DomainError(_("There is no such setting."))
+    if not text.strip():
+        OptionValue.objects.filter(key=key, region=region).delete()
+        audit.record(event="core.reset_option", target=region, data={"key": key}, region_code=region.code)
+        _after_change(option, region.code)
+        return None
+    try:
+        value = option.parse(text)
+    except ValueError as error:
+        raise DomainError(str(error)) from None
+    entry, _created = OptionValue.objects.update_or_create(
+        key=key, region=region, defaults={"value": value, "updated_by": by}
+    )
+    audit.record(
+        event="core.set_option", target=region, data={"key": key, "value": value}, region_code=region.code
+    )
+    _after_change(option, region.code)
+    return entry
+
+
+def _after_change(option: options.Option, region_code: str) -> None:
+    on_change = option.on_change
+    if on_change is not None:
+        transaction.on_commit(lambda: on_change(region_code))

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("settings/", views.option_list, name="option-list"),
 ]

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.core.forms import AuditFilterForm
+from peiyu.core import options, services
+from peiyu.core.exceptions import DomainError
+from peiyu.core.forms import AuditFilterForm, OptionForm
 from peiyu.core.models import AuditEntry, AuditEntryQuerySet
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.core.todos import todos_for
@@ -50,3 +54,40 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response("audit.xlsx", workbook_bytes(_("Audit log"), headers, rows))
     context = {"form": form, "page": paginate(request, entries), "query": query_without_page(request)}
     return render(request, "core/auditentry_list.html", context)
+
+
+@login_required
+@permission_required("core.change_optionvalue", raise_exception=True)
+def option_list(request: HttpRequest) -> HttpResponse:
+    """The local settings of the administrator's region: each value in effect, where it comes
+    from, and a form to override it."""
+    region = request.user.region  # type: ignore[union-attr]
+    if region is None:
+        raise PermissionDenied
+    form = OptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_option(
+                key=form.cleaned_data["key"],
+                region=region,
+                text=form.cleaned_data["value"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The setting was saved."))
+            return redirect("core:option-list")
+    rows = []
+    for option in sorted(options.OPTIONS.values(), key=lambda o: o.key):
+        value, source = options.effective(option.key, region.code)
+        rows.append(
+            {
+                "option": option,
+                "value": option.show(value),
+                "default": option.show(option.default),
+                "own": source == region.code,
+                "inherited": source is not None and source != region.code,
+            }
+        )
+    return render(request, "core/option_list.html", {"rows": rows, "region": region})

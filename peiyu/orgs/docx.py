@@ -71,7 +71,8 @@ def office_name(region: Region) -> str:
     return f"{region.name}民政局" if region.level == "county" else f"{region.name}人民政府"
 
 
-def _next(region: Region, series: str) -> int:
+def next_in_series(region: Region, series: str) -> int:
+    """The next running number of an office's series this year (locks the counter row)."""
     year = timezone.localdate().year
     counter, _created = DocumentCounter.objects.select_for_update().get_or_create(
         office=region, series=series, year=year
@@ -84,13 +85,13 @@ def _next(region: Region, series: str) -> int:
 def next_number(region: Region, series: str) -> str:
     office = Office.objects.filter(region=region).first()
     prefix = office.number_prefix if office and office.number_prefix else region.name
-    return f"{prefix}{SERIES[series]}〔{timezone.localdate().year}〕{_next(region, series)}号"
+    return f"{prefix}{SERIES[series]}〔{timezone.localdate().year}〕{next_in_series(region, series)}号"
 
 
 def next_filing_number(region_code: str) -> str:
     """A filing number: the town's 9-digit code, the year and a running number."""
     town = office_region(region_code, county=False)
-    return f"{town.prefix}-{timezone.localdate().year}-{_next(town, 'filing-number'):04d}"
+    return f"{town.prefix}-{timezone.localdate().year}-{next_in_series(town, 'filing-number'):04d}"
 
 
 def _deciding_office(application: Application) -> Region:

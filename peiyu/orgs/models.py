@@ -542,6 +542,9 @@ class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
             return self.none()
         return self.filter(uploaded_by=user)
 
+    def of_kind(self, kind: str) -> Self:
+        return self.filter(kind=kind)
+
 
 class ImportBatch(models.Model):
     """An uploaded spreadsheet waiting for its preview to be confirmed; kept afterwards as the
@@ -552,6 +555,9 @@ class ImportBatch(models.Model):
         IMPORTED = "imported", _("Imported")
         DISCARDED = "discarded", _("Discarded")
 
+    # What the upload holds: organizations here; volunteers or service hours for the people app,
+    # which imports through the same preview and confirmation.
+    kind = models.CharField(_("kind"), max_length=20, default="organizations")
     filename = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -481,7 +481,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             filename=upload.name[:200], content=data, uploaded_by=_user(request)
         )
         return redirect("orgs:import-preview", pk=batch.pk)
-    batches = ImportBatch.objects.visible_to(request.user).defer("content")[:10]
+    batches = ImportBatch.objects.visible_to(request.user).of_kind("organizations").defer("content")[:10]
     return render(request, "orgs/import_start.html", {"form": form, "batches": batches})
 
 
@@ -494,7 +494,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("orgs.import_organizations", raise_exception=True)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = ImportBatch.objects.visible_to(request.user).get_or_404(pk=pk)
+    batch = ImportBatch.objects.visible_to(request.user).of_kind("organizations").get_or_404(pk=pk)
     checked = importing.read_and_check(
         bytes(batch.content), batch.filename, importing.regions_for(_user(request))
     )

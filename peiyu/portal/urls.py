@@ -9,4 +9,7 @@ urlpatterns = [
     path("directory/<int:pk>/", views.disclosure, name="disclosure"),
     path("apply/filing/", views.apply_filing, name="apply-filing"),
     path("apply/status/", views.application_status, name="application-status"),
+    path("volunteer/register/", views.volunteer_register, name="volunteer-register"),
+    path("certificates/", views.certificate_lookup, name="certificate-lookup"),
+    path("certificates/<str:number>/", views.certificate_verify, name="certificate-verify"),
 ]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +14,9 @@ from peiyu.orgs import services
 from peiyu.orgs.forms import OrganizationFilterForm, PublicFilingForm, StatusLookupForm, region_choices
 from peiyu.orgs.models import Application, ApplicationKind, Organization
 from peiyu.orgs.views import COUNT_CAP, filtered
+from peiyu.people.forms.volunteers import PortalRegistrationForm, VerifyForm
+from peiyu.people.models import Certificate, CertificateStatus
+from peiyu.people.services.volunteers import register_on_portal
 from peiyu.regions.models import Level, Region
 
 # What the portal offers, in the order residents look for it (PRODUCT.md §8); the URL name is
@@ -49,7 +54,13 @@ SERVICES = [
         "people",
         gettext_lazy("Volunteer"),
         gettext_lazy("Register as a volunteer, join activities and see your service hours."),
-        "",
+        "portal:volunteer-register",
+    ),
+    (
+        "patch-check",
+        gettext_lazy("Verify a service certificate"),
+        gettext_lazy("Check a volunteer service certificate by its number."),
+        "portal:certificate-lookup",
     ),
     (
         "star",
@@ -134,3 +145,57 @@ def application_status(request: HttpRequest) -> HttpResponse:
         if application is None:
             form.add_error(None, _("No application has this reference number and phone."))
     return render(request, "portal/application_status.html", {"form": form, "application": application})
+
+
+def volunteer_register(request: HttpRequest) -> HttpResponse:
+    """Real-name self-registration (志愿服务条例 第七条), made for a phone."""
+    regions = region_choices(Region.objects.filter(level__in=[Level.TOWN, Level.VILLAGE]))
+    form = PortalRegistrationForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            volunteer = register_on_portal(
+                username=data["username"],
+                password=data["password"],
+                name=data["name"],
+                id_number=data["id_number"],
+                phone=data["phone"],
+                region=Region.objects.get(code=data["region"]),
+                skills=list(data["skills"]),
+                availability=data["availability"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, volunteer.account, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+            messages.success(
+                request,
+                _("Welcome! Your volunteer number is %(number)s.") % {"number": volunteer.number},
+            )
+            return redirect(request.GET["next"] if _safe(request) else "people:me")
+    return render(request, "portal/volunteer_register.html", {"form": form})
+
+
+def _safe(request: HttpRequest) -> bool:
+    target = request.GET.get("next", "")
+    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+
+
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("portal:certificate-verify", number=form.cleaned_data["number"].strip().upper())
+    return render(request, "portal/certificate_verify.html", {"form": form, "searched": False})
+
+
+def certificate_verify(request: HttpRequest, number: str) -> HttpResponse:
+    """What anyone holding a certificate may confirm: that it was issued, to whom (masked),
+    for how many hours, by whom and when."""
+    certificate = Certificate.objects.filter(number=number, status=CertificateStatus.ISSUED).first()
+    context = {
+        "form": VerifyForm(initial={"number": number}),
+        "certificate": certificate,
+        "searched": True,
+        "number": number,
+    }
+    return render(request, "portal/certificate_verify.html", context, status=200 if certificate else 404)

@@ -20,23 +20,51 @@ def test_anonymous_is_sent_to_sign_in(client: Client) -> None:
 
 
 def test_navigation_follows_permissions(
-    administrator: User, county_officer: User, village_worker: User, organization_account: User, login: Login
+    administrator: User,
+    county_officer: User,
+    village_worker: User,
+    organization_account: User,
+    volunteer: User,
+    expert: User,
+    login: Login,
 ) -> None:
+    registry = {"/orgs/", "/orgs/applications/"}
+    people = {
+        "/people/volunteers/",
+        "/people/hours/",
+        "/people/activities/",
+        "/people/social-workers/",
+        "/people/experts/",
+        "/people/advisers/",
+    }
     assert nav_urls(login(administrator)) == {
         "/workbench/",
-        "/orgs/",
-        "/orgs/applications/",
+        *registry,
+        *people,
         "/regions/",
         "/accounts/users/",
         "/accounts/tokens/",
         "/audit/",
         "/orgs/lists/fields/",
+        "/settings/",
     }
-    registry = {"/orgs/", "/orgs/applications/"}
-    assert nav_urls(login(county_officer)) == {"/workbench/", "/regions/", "/accounts/users/", *registry}
-    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", *registry}
-    # An organization's own account sees its own record and its own applications.
-    assert nav_urls(login(organization_account)) == {"/workbench/", *registry}
+    assert nav_urls(login(county_officer)) == {
+        "/workbench/",
+        "/regions/",
+        "/accounts/users/",
+        *registry,
+        *people,
+    }
+    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", *registry, *people}
+    # An organization's own account sees its own record, applications, volunteers and hours.
+    assert nav_urls(login(organization_account)) == {
+        "/workbench/",
+        *registry,
+        "/people/hours/",
+        "/people/activities/",
+    }
+    assert nav_urls(login(volunteer)) == {"/workbench/", "/people/me/"}
+    assert nav_urls(login(expert)) == {"/workbench/", "/people/experts/me/"}
 
 
 def test_workbench_shows_the_scope(daibu_officer: User, organization_account: User, login: Login) -> None:
