@@ -128,6 +128,23 @@ def organization_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/partials/contact.html", {"organization": organization, "revealed": values})
 
 
+PHONES = ("leader_phone", "contact_phone")
+
+
+def hide_phones(form: OrganizationForm, before: dict[str, Any]) -> None:
+    """Edit forms never carry a phone in full: the field starts empty with the masked value as
+    its placeholder, and an empty field keeps what is on record (see ``kept_phones``)."""
+    form.initial = {**form.initial, **dict.fromkeys(PHONES, "")}
+    for key in PHONES:
+        form.fields[key].required = False
+        form.fields[key].help_text = _("Leave empty to keep the number on record.")
+        form.fields[key].widget.attrs["placeholder"] = mask_phone(before.get(key) or "")
+
+
+def kept_phones(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    return {**after, **{key: before.get(key, "") for key in PHONES if not after.get(key)}}
+
+
 def _organization_form(
     request: HttpRequest, *, initial: dict[str, Any], purpose: str, user: User
 ) -> OrganizationForm:
@@ -150,8 +167,9 @@ def organization_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for locked in ("source", "uscc", "filing_number", "filed_on", "registered_on"):
         form.fields[locked].disabled = True
+    hide_phones(form, before)
     if request.method == "POST" and form.is_valid():
-        after = services.payload_from(form.cleaned_data)
+        after = kept_phones(services.payload_from(form.cleaned_data), before)
         changes = {key: after[key] for key in services.changed_keys(before, after)}
         if not changes:
             form.add_error(None, _("Nothing was changed."))
@@ -182,7 +200,9 @@ def organization_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {**services.payload_of(organization), "source": "registered"}
     form = _organization_form(request, initial=initial, purpose="application", user=_user(request))
     form.fields["region"].widget.choices = [(organization.region_id, organization.region.name)]  # type: ignore[attr-defined]
+    hide_phones(form, initial)
     if request.method == "POST" and form.is_valid():
+        form.cleaned_data.update(kept_phones(form.cleaned_data, initial))
         return _submit(request, form, kind=ApplicationKind.REGISTRATION, organization=organization)
     context = {"organization": organization, "form": form, "title": _("Apply to register")}
     return render(request, "orgs/organization_form.html", context)

@@ -7,11 +7,13 @@ is recorded. Any error anywhere means nothing is written."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import openpyxl
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +22,6 @@ from peiyu.accounts.models import User
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError
 from peiyu.lib import spreadsheet
-from peiyu.lib.xlsx import workbook_bytes
 from peiyu.orgs.importing import Checked, RowError, regions_for
 from peiyu.orgs.models import Organization
 from peiyu.people.forms.volunteers import VolunteerForm
@@ -364,28 +365,42 @@ def check(kind: str, data: bytes, filename: str, user: User) -> Checked:
     )
 
 
-def template_bytes(kind: str) -> bytes:
+NOTES: dict[str, str] = {
+    "姓名": "实名，与证件一致",
+    "证件号码": "18位居民身份证号码（末位可为X）；其他证件照证件填写",
+    "手机号码": "11位手机号码",
+    "所在地区代码": "村（社区）或镇（街道）的12位统计用区划代码，见模板“地区代码”表",
+    "证件类型": "居民身份证（默认）、港澳台居民居住证、护照",
+    "技能": "多个用顿号分隔，如：助老服务、文艺表演",
+    "服务时段": "工作日白天、工作日晚上、周末、节假日，多个用顿号分隔",
+    "服务组织代码": "可选：志愿者所服务组织的统一社会信用代码或备案编号",
+    "志愿者编号": "志愿者编号（在志愿者名册中可查）",
+    "组织者代码": "组织方的统一社会信用代码或备案编号",
+    "活动名称": "活动或项目名称",
+    "开始时间": "如 2026-10-29 08:30",
+    "结束时间": "如 2026-10-29 11:30，须晚于开始时间",
+    "服务地点": "可选",
+    "服务内容": "可选",
+}
+
+
+def template_bytes(kind: str, regions: Mapping[str, str]) -> bytes:
+    """An empty sheet with the columns, a sheet explaining each, and the region codes the user
+    may use. No example row: a sample identity number left in place would be imported."""
+    headers = list(VOLUNTEER_COLUMNS if kind == "volunteers" else HOURS_COLUMNS)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(KINDS[kind])
+    sheet.append(headers)
+    notes = book.create_sheet("填写说明")
+    notes.append(["列", "填写要求"])
+    for header in headers:
+        notes.append([header, NOTES[header]])
     if kind == "volunteers":
-        headers = list(VOLUNTEER_COLUMNS)
-        example = [
-            "陈小红",
-            "11010519491231002X",
-            "13612345678",
-            "320481103201",
-            "居民身份证",
-            "助老服务、文艺表演",
-            "周末",
-            "",
-        ]
-    else:
-        headers = list(HOURS_COLUMNS)
-        example = [
-            "32048126000001",
-            "320481103-2026-0001",
-            "重阳敬老活动",
-            "2026-10-29 08:30",
-            "2026-10-29 11:30",
-            "戴埠镇敬老院",
-            "陪伴老人、表演节目",
-        ]
-    return workbook_bytes(str(KINDS[kind]), headers, [example])
+        codes = book.create_sheet("地区代码")
+        codes.append(["代码", "名称"])
+        for code, name in sorted(regions.items()):
+            codes.append([code, name])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

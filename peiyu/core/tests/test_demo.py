@@ -10,14 +10,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_builds_liyang_and_one_account_per_role_idempotently(client: Client) -> None:
-    call_command("demo", quiet=True)
-    call_command("demo", quiet=True)
+    call_command("demo", quiet=True, volunteers=50)
+    call_command("demo", quiet=True, volunteers=50)
     county = Region.objects.get(code="320481000000")
     assert 700_000 < (county.population or 0) < 900_000
     assert Region.objects.filter(parent=county).count() == 14
     assert not Region.objects.subtree("320481").filter(level=Level.VILLAGE, population__isnull=True).exists()
-    assert User.objects.count() == len(ACCOUNTS) == 9
-    roles = {g for u in User.objects.all() for g in u.groups.values_list("name", flat=True)}
+    demo_accounts = User.objects.filter(username__in=[a.username for a in ACCOUNTS])
+    assert demo_accounts.count() == len(ACCOUNTS) == 9
+    # Every other account is a volunteer who registered on the portal.
+    assert set(User.objects.exclude(pk__in=demo_accounts).values_list("account_type", flat=True)) <= {
+        "volunteer"
+    }
+    roles = {g for u in demo_accounts for g in u.groups.values_list("name", flat=True)}
     assert len(roles) == 9 - 1  # two town officers share a role
     for account in ACCOUNTS:
         browser = Client()

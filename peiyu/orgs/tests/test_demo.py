@@ -49,7 +49,7 @@ def _snapshot() -> dict[str, Any]:
 
 @pytest.mark.django_db
 def test_demo_builds_the_registry_of_liyang_once(regions: None) -> None:
-    call_command("demo", quiet=True)
+    call_command("demo", quiet=True, volunteers=50)
     organizations = Organization.objects.all()
 
     # About 300 organizations, all inside 溧阳市.
@@ -134,7 +134,7 @@ def test_demo_builds_the_registry_of_liyang_once(regions: None) -> None:
     assert list(User.objects.get(username="org").organizations.values_list("name", flat=True)) == [MARKER]
 
     before = _snapshot()
-    call_command("demo", quiet=True)
+    call_command("demo", quiet=True, volunteers=50)
     assert _snapshot() == before
 
 

@@ -85,7 +85,13 @@ class VolunteerForm(forms.Form):
 
 class VolunteerEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    phone = forms.CharField(label=_("Mobile phone"), max_length=20, help_text=PHONE_HELP)
+    # Never sent to the browser in full: empty keeps the number on record.
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the number on record."),
+    )
     region = RegionCodeField(label=_("Lives in"), max_length=12)
     skills = SkillsField()
     availability = forms.MultipleChoiceField(
@@ -96,12 +102,13 @@ class VolunteerEditForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, regions: Mapping[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: Mapping[str, str], masked_phone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"] = _region_field(regions)
+        self.fields["phone"].widget.attrs["placeholder"] = masked_phone
 
     def clean_phone(self) -> str:
-        return clean_mobile(self.cleaned_data["phone"])
+        return clean_mobile(self.cleaned_data["phone"]) if self.cleaned_data["phone"].strip() else ""
 
 
 class PortalRegistrationForm(VolunteerForm):

@@ -11,7 +11,6 @@ from django.db.models import Max, Min, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from peiyu.accounts.models import AccountType, User
 from peiyu.core import audit, options
@@ -30,6 +29,9 @@ from peiyu.people.models import (
 )
 from peiyu.people.options import CERTIFICATE_IDENTITY
 from peiyu.regions.models import Region
+
+# A certificate is a Chinese document whatever the issuer's interface language.
+ID_TYPE_NAMES = {IdType.RESIDENT: "居民身份证", IdType.HMT: "港澳台居民居住证", IdType.PASSPORT: "护照"}
 
 
 def approved_with(volunteer: Volunteer, organization: Organization) -> dict[str, Any]:
@@ -150,11 +152,9 @@ def _content(
         .distinct()
         .order_by("title")[:8]
     )
-    with override("zh-hans"):
-        id_type = str(IdType(volunteer.id_type).label)
     return {
         "name": volunteer.name,
-        "id_type": id_type,
+        "id_type": ID_TYPE_NAMES.get(volunteer.id_type, ""),
         "id_number": identity,
         "volunteer_number": volunteer.number,
         "hours": round(totals["minutes"] / 60, 1),

@@ -162,18 +162,19 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     regions.setdefault(volunteer.region_id, volunteer.region.name)
     initial = {
         "name": volunteer.name,
-        "phone": volunteer.phone,
         "region": volunteer.region_id,
         "availability": volunteer.availability,
         "skills": list(volunteer.skills.all()),
         "version": volunteer.version,
     }
-    form = VolunteerEditForm(request.POST or None, initial=initial, regions=regions)
+    form = VolunteerEditForm(
+        request.POST or None, initial=initial, regions=regions, masked_phone=volunteer.masked_phone
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {
             "name": data["name"],
-            "phone": data["phone"],
+            "phone": data["phone"] or volunteer.phone,
             "region": Region.objects.get(code=data["region"]),
             "availability": sorted(data["availability"]),
         }
@@ -258,7 +259,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in importing.KINDS:
         raise Http404
     name = "志愿者导入模板.xlsx" if kind == "volunteers" else "志愿服务时长导入模板.xlsx"
-    return xlsx_response(name, importing.template_bytes(kind))
+    return xlsx_response(name, importing.template_bytes(kind, regions_for(user_of(request))))
 
 
 @login_required

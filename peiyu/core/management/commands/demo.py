@@ -7,22 +7,31 @@ from django.core.management.base import BaseCommand
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.roles import ROLES
 from peiyu.orgs import demo as orgs_demo
+from peiyu.people import demo as people_demo
 from peiyu.regions import demo as regions_demo
 
 
 class Command(BaseCommand):
     help = (
         "Build the demo: 溧阳市 with its towns and villages, one account per role and about 300 "
-        "organizations with their applications (idempotent)."
+        "organizations with their applications, and several thousand volunteers with two years of "
+        "service hours, experts, social workers and legal advisers (idempotent)."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo accounts.")
+        parser.add_argument(
+            "--volunteers",
+            type=int,
+            default=people_demo.VOLUNTEERS,
+            help="How many volunteers to make up (tests use fewer).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         regions_demo.build()
         accounts = accounts_demo.build()
         organizations = orgs_demo.build()
+        volunteers = people_demo.build(volunteers=options["volunteers"])
         if options["quiet"]:
             return
         self.stdout.write(f"\nDemo accounts (password for all: {accounts_demo.DEMO_PASSWORD})\n")
@@ -30,3 +39,4 @@ class Command(BaseCommand):
             scope = user.region.path_name() if user.region else "own records"
             self.stdout.write(f"  {account.username:<10} {ROLES[account.role].label!s:<20} {scope}\n")
         self.stdout.write(f"\nRegistry: {organizations} organizations in 溧阳市\n")
+        self.stdout.write(f"People: {volunteers} volunteers in 溧阳市\n")

@@ -1,0 +1,151 @@
+"""No page, export, PDF or API response of the demo shows an identity number or a mobile phone
+in full, for any persona. The crawl follows the links each persona can see, so a new page is
+scanned as soon as something links to it."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter, deque
+
+import openpyxl
+import pypdfium2 as pdfium
+import pytest
+from django.test import Client
+
+from peiyu.accounts import demo as accounts_demo
+from peiyu.accounts.models import User
+from peiyu.lib import idcard
+from peiyu.orgs import demo as orgs_demo
+from peiyu.orgs.models import Application, Organization
+from peiyu.people import demo as people_demo
+from peiyu.people.models import Certificate, CertificateStatus, Expert, LegalAdviser, SocialWorker, Volunteer
+from peiyu.regions import demo as regions_demo
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r'(?:href|src)="(/[^"#]*)"')
+MOBILE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
+IDENTITY = re.compile(r"(?<![\dA-Z*])\d{17}[\dX](?![\dA-Z*])")
+SKIP = (
+    "/accounts/logout",
+    "/i18n/",
+    "/django-admin",
+    "/static/",
+    "/api/v1/docs",
+    "/jsi18n/",
+    "/accounts/otp",
+)
+PAGES_PER_PATTERN = 3
+PAGES_PER_PERSONA = 400
+
+
+def secrets() -> set[str]:
+    """Every identity number and phone stored anywhere."""
+    values: set[str] = set()
+    for model, fields in (
+        (Volunteer, ("id_number", "phone")),
+        (SocialWorker, ("id_number", "phone")),
+        (Expert, ("phone",)),
+        (LegalAdviser, ("phone",)),
+        (Organization, ("leader_phone", "contact_phone")),
+        (Application, ("applicant_phone",)),
+        (User, ("phone",)),
+    ):
+        for row in model.objects.values_list(*fields):
+            values.update(v for v in row if v and len(v) >= 11)
+    return values
+
+
+def leaks(text: str, known: set[str]) -> list[str]:
+    found = list(MOBILE.findall(text))
+    for candidate in IDENTITY.findall(text):
+        try:
+            idcard.validate(candidate)
+        except idcard.IdCardError:
+            continue
+        found.append(candidate)
+    found += [value for value in known if value in text]
+    return found
+
+
+def text_of(response: object) -> str:
+    kind = response["Content-Type"]  # type: ignore[index]
+    body = response.content  # type: ignore[attr-defined]
+    if "spreadsheetml" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            str(c)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for c in row
+            if c is not None
+        )
+    if "pdf" in kind:
+        document = pdfium.PdfDocument(body)
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    if kind.startswith(("text/", "application/json")):
+        return body.decode("utf-8", "replace")
+    return ""
+
+
+def pattern(url: str) -> str:
+    return re.sub(r"\d+", "N", url.split("?")[0]) + (
+        "?" + re.sub(r"=[^&]*", "=", url.split("?")[1]) if "?" in url else ""
+    )
+
+
+def crawl(client: Client, starts: list[str], known: set[str]) -> tuple[int, list[tuple[str, str]]]:
+    queue, seen, per_pattern, problems = deque(starts), set(starts), Counter[str](), []
+    visited = 0
+    while queue and visited < PAGES_PER_PERSONA:
+        url = queue.popleft()
+        response = client.get(url)
+        visited += 1
+        if response.status_code != 200:
+            continue
+        text = text_of(response)
+        problems += [(url, leak) for leak in leaks(text, known)]
+        if "text/html" not in response["Content-Type"]:
+            continue
+        for link in LINK.findall(text):
+            link = link.replace("&amp;", "&")
+            if link in seen or link.startswith(SKIP):
+                continue
+            key = pattern(link)
+            if per_pattern[key] >= PAGES_PER_PATTERN:
+                continue
+            per_pattern[key] += 1
+            seen.add(link)
+            queue.append(link)
+    return visited, problems
+
+
+def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
+    regions_demo.build()
+    accounts = {account.username: user for account, user in accounts_demo.build()}
+    orgs_demo.build()
+    people_demo.build(volunteers=120)
+    known = secrets()
+    assert len(known) > 200  # the demo does hold personal data to leak
+    issued = Certificate.objects.filter(status=CertificateStatus.ISSUED).first()
+    assert issued is not None
+    api = [
+        "/api/v1/me/volunteer",
+        "/api/v1/me/hours",
+        "/api/v1/me/certificates",
+        "/api/v1/volunteers",
+        "/api/v1/organizations",
+        "/api/v1/hsds/organizations",
+        f"/api/v1/certificates/{issued.number}",
+    ]
+    starts = ["/", "/workbench/", *api, f"/certificates/{issued.number}/"]
+    total = 0
+    for username in ("county", "daibu", "village", "admin", "org", "expert", "volunteer"):
+        client = Client()
+        client.force_login(accounts[username])
+        visited, problems = crawl(client, starts, known)
+        total += visited
+        assert not problems, f"{username}: {problems[:5]}"
+    visited, problems = crawl(Client(), ["/", "/directory/", f"/certificates/{issued.number}/", *api], known)
+    assert not problems, problems[:5]
+    assert total > 300
