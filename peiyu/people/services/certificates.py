@@ -31,7 +31,11 @@ from peiyu.people.options import CERTIFICATE_IDENTITY
 from peiyu.regions.models import Region
 
 # A certificate is a Chinese document whatever the issuer's interface language.
-ID_TYPE_NAMES: dict[str, str] = {IdType.RESIDENT: "居民身份证", IdType.HMT: "港澳台居民居住证", IdType.PASSPORT: "护照"}
+ID_TYPE_NAMES: dict[str, str] = {
+    IdType.RESIDENT: "居民身份证",
+    IdType.HMT: "港澳台居民居住证",
+    IdType.PASSPORT: "护照",
+}
 
 
 def approved_with(volunteer: Volunteer, organization: Organization) -> dict[str, Any]:
