@@ -30,7 +30,7 @@ def main() -> int:
     data.mkdir(exist_ok=True)
     database = settings.DATABASES["default"]
     database.setdefault("TEST", {})
-    # The people figures load 20,000,000 rows for an hour: their own database, so that another
+    # The people figures load 20,000,000 rows (minutes): their own database, so that another
     # benchmark run does not drop it (or fail on it) meanwhile.
     suffix = "-people" if args.only == "people" else ""
     if database["ENGINE"].endswith("sqlite3"):
