@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db.models import Case, F, OuterRef, PositiveSmallIntegerField, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -328,23 +329,37 @@ def _audit_decisions(decided: list[tuple[int, str, str]], *, decision: str, reas
 
 
 def _add_minutes(delta: dict[int, int]) -> None:
-    """Apply changes of approved minutes and bring star levels in line."""
-    changed = {pk: minutes for pk, minutes in delta.items() if minutes}
+    """Bring the approved totals and star levels of the volunteers whose records changed in
+    line with those records: two UPDATE statements per chunk, whatever its size. The total is
+    summed from the records themselves, so it cannot drift from them."""
+    changed = sorted(pk for pk, minutes in delta.items() if minutes)
     if not changed:
         return
-    ids = list(changed)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        volunteers = list(
-            Volunteer.objects.filter(pk__in=chunk).only("pk", "region_id", "approved_minutes", "star_level")
-        )
-        thresholds = _thresholds({v.region_id for v in volunteers})
-        for volunteer in volunteers:
-            volunteer.approved_minutes = max(0, volunteer.approved_minutes + changed[volunteer.pk])
-            volunteer.star_level = star_level(
-                volunteer.approved_minutes / 60, thresholds[volunteer.region_id]
-            )
-        Volunteer.objects.bulk_update(volunteers, ["approved_minutes", "star_level"], batch_size=500)
+    approved = (
+        ServiceRecord.objects.filter(volunteer=OuterRef("pk"), status=HoursStatus.APPROVED)
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    for start in range(0, len(changed), CHUNK):
+        chunk = changed[start : start + CHUNK]
+        Volunteer.objects.filter(pk__in=chunk).update(approved_minutes=Coalesce(Subquery(approved), 0))
+        regions = Volunteer.objects.filter(pk__in=chunk).values_list("region_id", flat=True).distinct()
+        groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
+        for code, in_effect in _thresholds(regions).items():
+            groups[tuple(in_effect)].append(code)
+        for levels, codes in groups.items():
+            Volunteer.objects.filter(pk__in=chunk, region_id__in=codes).update(star_level=_star_case(levels))
+
+
+def _star_case(thresholds: Sequence[int]) -> Case:
+    """``star_level`` as SQL: the number of thresholds the approved minutes reach."""
+    whens = [
+        When(approved_minutes__gte=hours * 60, then=Value(level))
+        for level, hours in sorted(enumerate(thresholds, start=1), reverse=True)
+    ]
+    return Case(*whens, default=Value(0), output_field=PositiveSmallIntegerField())
 
 
 def _thresholds(region_codes: Iterable[str]) -> dict[str, list[int]]:
