@@ -52,7 +52,17 @@ class ScopedQuerySet(models.QuerySet[M]):
             raise Http404 from None
 
     def in_region(self, code: str) -> Self:
+        """Rows whose region lies in the subtree of ``code``, as a range of codes: SQLite cannot
+        use an index for ``LIKE 'prefix%'`` (its LIKE ignores case), but it can for a range."""
         if self.region_lookup is None:
             return self.none()
         path = f"{self.region_lookup}__code" if self.region_lookup else "code"
-        return self.filter(**{f"{path}__startswith": prefix_of(code)})
+        low, high = code_range(prefix_of(code))
+        return self.filter(**{f"{path}__gte": low, f"{path}__lt": high})
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """The codes starting with ``prefix`` are exactly those in [low, high): 321322 gives
+    ("321322", "321323")."""
+    high = str(int(prefix) + 1).zfill(len(prefix)) if prefix else "~"
+    return prefix, high if len(high) == len(prefix) else "~"
