@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, F, OuterRef, PositiveSmallIntegerField, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Case, F, PositiveSmallIntegerField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -329,28 +329,30 @@ def _audit_decisions(decided: list[tuple[int, str, str]], *, decision: str, reas
 
 
 def _add_minutes(delta: dict[int, int]) -> None:
-    """Bring the approved totals and star levels of the volunteers whose records changed in
-    line with those records: two UPDATE statements per chunk, whatever its size. The total is
-    summed from the records themselves, so it cannot drift from them."""
-    changed = sorted(pk for pk, minutes in delta.items() if minutes)
+    """Apply the changes of approved minutes (exact: the records behind them are locked in this
+    transaction) and bring star levels in line: two UPDATE statements per chunk, whatever its
+    size. The deltas travel as a VALUES list, which both engines join in one statement."""
+    changed = sorted((pk, minutes) for pk, minutes in delta.items() if minutes)
     if not changed:
         return
-    approved = (
-        ServiceRecord.objects.filter(volunteer=OuterRef("pk"), status=HoursStatus.APPROVED)
-        .order_by()
-        .values("volunteer")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
+    table = Volunteer._meta.db_table
     for start in range(0, len(changed), CHUNK):
         chunk = changed[start : start + CHUNK]
-        Volunteer.objects.filter(pk__in=chunk).update(approved_minutes=Coalesce(Subquery(approved), 0))
-        regions = Volunteer.objects.filter(pk__in=chunk).values_list("region_id", flat=True).distinct()
+        rows = ", ".join(["(%s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH d(id, delta) AS (VALUES {rows}) "  # noqa: S608 - placeholders only
+                f"UPDATE {table} SET approved_minutes = approved_minutes + "
+                f"(SELECT d.delta FROM d WHERE d.id = {table}.id) WHERE id IN (SELECT id FROM d)",
+                [value for pair in chunk for value in pair],
+            )
+        ids = [pk for pk, _minutes in chunk]
+        regions = Volunteer.objects.filter(pk__in=ids).values_list("region_id", flat=True).distinct()
         groups: dict[tuple[int, ...], list[str]] = defaultdict(list)
         for code, in_effect in _thresholds(regions).items():
             groups[tuple(in_effect)].append(code)
         for levels, codes in groups.items():
-            Volunteer.objects.filter(pk__in=chunk, region_id__in=codes).update(star_level=_star_case(levels))
+            Volunteer.objects.filter(pk__in=ids, region_id__in=codes).update(star_level=_star_case(levels))
 
 
 def _star_case(thresholds: Sequence[int]) -> Case:
