@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "peiyu.accounts",
     "peiyu.orgs",
     "peiyu.people",
+    "peiyu.supervision",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

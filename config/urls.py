@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/", include("peiyu.regions.urls")),
     path("orgs/", include("peiyu.orgs.urls")),
     path("people/", include("peiyu.people.urls")),
+    path("supervision/", include("peiyu.supervision.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -69,6 +69,11 @@ def regions(db: None) -> None:
     from peiyu.people.models import Skill
 
     seed_skills(Skill)
+    from peiyu.supervision import seeds
+    from peiyu.supervision.models import ChecklistItem, Indicator, IndicatorSet
+
+    seeds.seed_checklist(ChecklistItem)
+    seeds.seed_indicator_sets(IndicatorSet, Indicator)
 
 
 def region(short_code: str) -> Region:

@@ -31,6 +31,19 @@ _STAFF_BASE = (
     "people.view_expert",
     "people.view_legaladviser",
 )
+_SUPERVISION_VIEW = (
+    "supervision.view_campaign",
+    "supervision.view_annualreport",
+    "supervision.view_proposal",
+    "supervision.view_listing",
+    "supervision.view_sanction",
+    "supervision.view_visit",
+    "supervision.view_rectificationnotice",
+    "supervision.view_graderound",
+    "supervision.view_gradeentry",
+    "supervision.view_grade",
+    "supervision.view_citizenreport",
+)
 # Registering residents as volunteers is everyday work down to the village.
 _PEOPLE_DESK = ("people.add_volunteer", "people.change_volunteer", "people.add_servicerecord")
 _OFFICER = (
@@ -53,6 +66,9 @@ _OFFICER = (
     "people.add_legaladviser",
     "people.change_legaladviser",
     "people.add_worklog",
+    *_SUPERVISION_VIEW,
+    "supervision.inspect",
+    "supervision.triage_report",
 )
 
 ROLES: dict[str, Role] = {
@@ -65,6 +81,13 @@ ROLES: dict[str, Role] = {
             "orgs.decide_registration",
             "orgs.revoke_organization",
             "orgs.import_organizations",
+            "supervision.add_campaign",
+            "supervision.change_campaign",
+            "supervision.decide_report",
+            "supervision.decide_proposal",
+            "supervision.manage_listing",
+            "supervision.record_sanction",
+            "supervision.manage_grades",
         ),
     ),
     "town_officer": Role(
@@ -91,9 +114,20 @@ ROLES: dict[str, Role] = {
             "people.add_serviceactivity",
             "people.view_certificate",
             "people.issue_certificate",
+            "supervision.view_campaign",
+            "supervision.view_annualreport",
+            "supervision.add_annualreport",
+            "supervision.view_rectificationnotice",
+            "supervision.view_graderound",
+            "supervision.view_gradeentry",
+            "supervision.view_grade",
         ),
     ),
-    "expert": Role(_("Expert"), AccountType.EXPERT, ("people.view_engagement",)),
+    "expert": Role(
+        _("Expert"),
+        AccountType.EXPERT,
+        ("people.view_engagement", "supervision.view_gradeentry", "supervision.add_score"),
+    ),
     "volunteer": Role(
         _("Volunteer"),
         AccountType.VOLUNTEER,
@@ -116,6 +150,8 @@ ROLES: dict[str, Role] = {
             "orgs.change_targetgroup",
             "people.change_skill",
             "core.change_optionvalue",
+            "supervision.change_checklistitem",
+            "supervision.change_indicatorset",
         ),
     ),
 }

@@ -100,6 +100,17 @@ def increasing_ints(text: str) -> list[int]:
     return values
 
 
+def decreasing_ints(text: str) -> list[int]:
+    parts = [p for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
+    try:
+        values = [int(p.strip()) for p in parts]
+    except ValueError:
+        raise ValueError(_("Enter whole numbers separated by commas.")) from None
+    if not values or any(v <= 0 for v in values) or values != sorted(set(values), reverse=True):
+        raise ValueError(_("Enter decreasing positive numbers separated by commas."))
+    return values
+
+
 def choice(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.strip()

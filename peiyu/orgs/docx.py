@@ -36,6 +36,8 @@ SERIES = {
     "deregistration": "注",
     "rejection": "驳",
     "revocation": "撤",
+    "rectification": "改",
+    "supervision": "监",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peiyu.portal import views
+from peiyu.portal import citizen, credit, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("volunteer/register/", views.volunteer_register, name="volunteer-register"),
     path("certificates/", views.certificate_lookup, name="certificate-lookup"),
     path("certificates/<str:number>/", views.certificate_verify, name="certificate-verify"),
+    path("credit/", credit.credit_lists, name="credit-lists"),
+    path("report/", citizen.report_new, name="citizen-report"),
+    path("report/status/", citizen.report_status, name="citizen-report-status"),
 ]

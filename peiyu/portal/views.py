@@ -63,6 +63,14 @@ SERVICES = [
         "portal:certificate-lookup",
     ),
     (
+        "camera",
+        gettext_lazy("Report what you see"),
+        gettext_lazy(
+            "Tell the civil affairs office about a social organization's wrongdoing, with photos, and follow what it does."
+        ),
+        "portal:citizen-report",
+    ),
+    (
         "star",
         gettext_lazy("Rate a service"),
         gettext_lazy("Say how satisfied you were with an activity, a mediation or a project."),

@@ -98,9 +98,13 @@ def test_the_purge_runs_as_a_background_task_and_reschedules_itself(
 
 
 def test_scheduling_twice_enqueues_once() -> None:
+    from peiyu.core.management.commands.schedule_tasks import PERIODIC
+
     call_command("schedule_tasks", verbosity=0)
     call_command("schedule_tasks", verbosity=0)
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert sorted(waiting.values_list("task_path", flat=True)) == sorted(t.module_path for t in PERIODIC)
+    assert len(PERIODIC) == 2
 
 
 def test_next_night_is_02_30_local_time() -> None:

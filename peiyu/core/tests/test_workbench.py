@@ -47,6 +47,16 @@ def test_navigation_follows_permissions(
         "/audit/",
         "/orgs/lists/fields/",
         "/settings/",
+        "/supervision/checklist/",
+        "/supervision/grades/indicators/",
+    }
+    supervision = {
+        "/supervision/campaigns/",
+        "/supervision/proposals/",
+        "/supervision/lists/",
+        "/supervision/visits/",
+        "/supervision/grades/",
+        "/supervision/citizen-reports/",
     }
     assert nav_urls(login(county_officer)) == {
         "/workbench/",
@@ -54,6 +64,7 @@ def test_navigation_follows_permissions(
         "/accounts/users/",
         *registry,
         *people,
+        *supervision,
     }
     assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", *registry, *people}
     # An organization's own account sees its own record, applications, volunteers and hours.
@@ -62,6 +73,9 @@ def test_navigation_follows_permissions(
         *registry,
         "/people/hours/",
         "/people/activities/",
+        "/supervision/campaigns/",
+        "/supervision/grades/",
+        "/supervision/visits/",
     }
     assert nav_urls(login(volunteer)) == {"/workbench/", "/people/me/"}
     assert nav_urls(login(expert)) == {"/workbench/", "/people/experts/me/"}

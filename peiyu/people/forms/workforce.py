@@ -23,7 +23,7 @@ from peiyu.regions.models import Level, Region
 
 SELECT_LIMIT = 2000
 ORGANIZATION_SELECT_LIMIT = 300
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:

@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand
 from django_tasks_db.models import DBTaskResult
 
 from peiyu.core.tasks import next_night, purge_audit_task
+from peiyu.supervision.tasks import run_rules_task
 
-PERIODIC = [purge_audit_task]
+PERIODIC = [purge_audit_task, run_rules_task]
 
 
 class Command(BaseCommand):
