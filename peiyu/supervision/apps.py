@@ -71,6 +71,13 @@ class SupervisionConfig(AppConfig):
                 "supervision.view_rectificationnotice",
                 account_type="organization",
             ),
+            NavItem(
+                _("Evaluations to score"),
+                "supervision:round-list",
+                "award",
+                "supervision.add_score",
+                account_type="expert",
+            ),
         ]
         NAVIGATION.append(
             NavItem(

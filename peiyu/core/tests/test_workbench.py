@@ -78,7 +78,7 @@ def test_navigation_follows_permissions(
         "/supervision/visits/",
     }
     assert nav_urls(login(volunteer)) == {"/workbench/", "/people/me/"}
-    assert nav_urls(login(expert)) == {"/workbench/", "/people/experts/me/"}
+    assert nav_urls(login(expert)) == {"/workbench/", "/people/experts/me/", "/supervision/grades/"}
 
 
 def test_workbench_shows_the_scope(daibu_officer: User, organization_account: User, login: Login) -> None:
