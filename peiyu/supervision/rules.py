@@ -306,9 +306,9 @@ def _sanctions(org: int, listed: set[tuple[str, str]], context: Context) -> Iter
         if amount:
             label += _(", %(amount)s yuan") % {"amount": f"{amount:,.0f}"}
         if kind == SanctionKind.FINE and amount is not None and amount >= context.large_fine:
-            yield Draft(org, "large_fine", f"large_fine:{pk}", [label + "."])
+            yield Draft(org, "large_fine", f"large_fine:{pk}", [label])
         elif kind in (SanctionKind.WARNING, SanctionKind.FINE):
-            yield Draft(org, "warning_or_small_fine", f"warning_or_small_fine:{pk}", [label + "."])
+            yield Draft(org, "warning_or_small_fine", f"warning_or_small_fine:{pk}", [label])
             if day > window:
                 small.append((pk, day, label))
         elif kind in ("stop_activity", "revocation", "fraudulent_change"):
@@ -317,10 +317,10 @@ def _sanctions(org: int, listed: set[tuple[str, str]], context: Context) -> Iter
                 "revocation": "revoked",
                 "fraudulent_change": "fraudulent_change",
             }[kind]
-            yield Draft(org, rule, f"{rule}:{pk}", [label + "."])
+            yield Draft(org, rule, f"{rule}:{pk}", [label])
     if len(small) >= 2:
         yield Draft(
-            org, "repeated_penalties", f"repeated_penalties:{org}:{small[-1][0]}", [s[2] + "." for s in small]
+            org, "repeated_penalties", f"repeated_penalties:{org}:{small[-1][0]}", [s[2] for s in small]
         )
 
 
