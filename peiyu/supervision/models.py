@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.accounts.models import AccountType
 from peiyu.core.scoping import ScopedQuerySet
@@ -238,7 +239,7 @@ class ProposalAction(models.TextChoices):
 class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("proposal status", "Rejected")
 
 
 PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
@@ -456,7 +457,7 @@ class Finding(models.Model):
 
 
 class NoticeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("notice status", "Open")
     CLOSED = "closed", _("Closed after re-check")
     FAILED = "failed", _("Not rectified")
 
