@@ -18,9 +18,10 @@ def test_demo_builds_liyang_and_one_account_per_role_idempotently(client: Client
     assert not Region.objects.subtree("320481").filter(level=Level.VILLAGE, population__isnull=True).exists()
     demo_accounts = User.objects.filter(username__in=[a.username for a in ACCOUNTS])
     assert demo_accounts.count() == len(ACCOUNTS) == 9
-    # Every other account is a volunteer who registered on the portal.
+    # Every other account is a volunteer who registered on the portal, or a pool expert.
     assert set(User.objects.exclude(pk__in=demo_accounts).values_list("account_type", flat=True)) <= {
-        "volunteer"
+        "volunteer",
+        "expert",
     }
     roles = {g for u in demo_accounts for g in u.groups.values_list("name", flat=True)}
     assert len(roles) == 9 - 1  # two town officers share a role

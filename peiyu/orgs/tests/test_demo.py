@@ -123,7 +123,8 @@ def test_demo_builds_the_registry_of_liyang_once(regions: None) -> None:
     } <= statuses
     assert {("registration", "approved"), ("deregistration", "approved")} <= statuses
     assert 20 <= Application.objects.count() <= 30
-    assert Document.objects.count() <= 30
+    # The registry's own documents (the supervision demo issues more, about organizations).
+    assert Document.objects.filter(application__isnull=False).count() <= 30
     # … and some waiting, on the to-do lists of the 戴埠镇 officer and the county officer.
     assert Application.objects.filter(status="submitted").count() >= 2
     for username in ("daibu", "county"):

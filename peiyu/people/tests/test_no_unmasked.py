@@ -21,6 +21,8 @@ from peiyu.orgs.models import Application, Organization
 from peiyu.people import demo as people_demo
 from peiyu.people.models import Certificate, CertificateStatus, Expert, LegalAdviser, SocialWorker, Volunteer
 from peiyu.regions import demo as regions_demo
+from peiyu.supervision import demo as supervision_demo
+from peiyu.supervision.models import CitizenReport
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r'(?:href|src)="(/[^"#]*)"')
@@ -50,6 +52,7 @@ def secrets() -> set[str]:
         (Organization, ("leader_phone", "contact_phone")),
         (Application, ("applicant_phone",)),
         (User, ("phone",)),
+        (CitizenReport, ("contact",)),
     ):
         for row in model.objects.values_list(*fields):
             values.update(v for v in row if v and len(v) >= 11)
@@ -125,6 +128,7 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
     accounts = {account.username: user for account, user in accounts_demo.build()}
     orgs_demo.build()
     people_demo.build(volunteers=120)
+    supervision_demo.build()
     known = secrets()
     assert len(known) > 200  # the demo does hold personal data to leak
     issued = Certificate.objects.filter(status=CertificateStatus.ISSUED).first()
@@ -138,7 +142,7 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         "/api/v1/hsds/organizations",
         f"/api/v1/certificates/{issued.number}",
     ]
-    starts = ["/", "/workbench/", *api, f"/certificates/{issued.number}/"]
+    starts = ["/", "/workbench/", *api, f"/certificates/{issued.number}/", "/supervision/citizen-reports/"]
     total = 0
     for username in ("county", "daibu", "village", "admin", "org", "expert", "volunteer"):
         client = Client()

@@ -116,6 +116,9 @@ def decide_proposal(
         else _("not to follow the proposal: %(note)s") % {"note": note}
     )
     document = issue_decision(current, title=title, decision=decision, note=note, by=by)
+    if accept and current.action == ProposalAction.WARNING:
+        # The warning's decision number is the document's.
+        _number_warning(current, document.number, by)
     current.document = document
     current.decided_by = by
     current.decided_at = timezone.now()
@@ -130,18 +133,32 @@ def decide_proposal(
     )
 
 
+def _number_warning(proposal: Proposal, number: str, by: User) -> None:
+    latest = (
+        Sanction.objects.filter(
+            organization=proposal.organization, kind=SanctionKind.WARNING, reference="", recorded_by=by
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if latest is not None:
+        latest.reference = number
+        latest.save(update_fields=["reference"])
+
+
 def _carry_out(proposal: Proposal, *, note: str, by: User) -> str:
     organization = proposal.organization
     today = timezone.localdate()
     action = proposal.action
     if action == ProposalAction.WARNING:
-        Sanction.objects.create(
+        sanction = Sanction.objects.create(
             organization=organization,
             kind=SanctionKind.WARNING,
             decided_on=today,
             reason="\n".join(proposal.facts),
             recorded_by=by,
         )
+        event(subject=sanction, action="sanction", by=by, note=sanction.get_kind_display())
         return f"给予{organization.name}警告。"
     if action == ProposalAction.REVOCATION:
         if not by.has_perm("orgs.revoke_organization"):

@@ -9,13 +9,15 @@ from peiyu.accounts.roles import ROLES
 from peiyu.orgs import demo as orgs_demo
 from peiyu.people import demo as people_demo
 from peiyu.regions import demo as regions_demo
+from peiyu.supervision import demo as supervision_demo
 
 
 class Command(BaseCommand):
     help = (
         "Build the demo: 溧阳市 with its towns and villages, one account per role and about 300 "
         "organizations with their applications, and several thousand volunteers with two years of "
-        "service hours, experts, social workers and legal advisers (idempotent)."
+        "service hours, experts, social workers and legal advisers, and two years of supervision "
+        "(idempotent)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         accounts = accounts_demo.build()
         organizations = orgs_demo.build()
         volunteers = people_demo.build(volunteers=options["volunteers"])
+        supervision = supervision_demo.build()
         if options["quiet"]:
             return
         self.stdout.write(f"\nDemo accounts (password for all: {accounts_demo.DEMO_PASSWORD})\n")
@@ -40,3 +43,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.username:<10} {ROLES[account.role].label!s:<20} {scope}\n")
         self.stdout.write(f"\nRegistry: {organizations} organizations in 溧阳市\n")
         self.stdout.write(f"People: {volunteers} volunteers in 溧阳市\n")
+        self.stdout.write(
+            f"Supervision: {supervision['reports']} annual reports, {supervision['proposals']} proposals "
+            f"({supervision['pending']} waiting), {supervision['listings']} credit listings, "
+            f"{supervision['grades']} grades, {supervision['citizen_reports']} citizen reports in 溧阳市\n"
+        )
