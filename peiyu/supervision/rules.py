@@ -143,6 +143,15 @@ def years_ago(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _facts(years: Sequence[tuple[int, str, bool]]) -> list[str]:
+    """The inspection years as sentences; built only for organizations a rule fires on, since
+    translating for every organization of a province was a third of the engine's time."""
+    return [
+        _("%(year)d annual inspection: %(result)s.") % {"year": y, "result": _label(r)}
+        for y, r, _late in years
+    ]
+
+
 def _label(result: str) -> str:
     return {
         MISSED: _("not taken"),
@@ -182,10 +191,15 @@ def campaigns_by_authority(today: datetime.date) -> dict[str, list[tuple[int, in
 
 
 def load(ids: Sequence[int], context: Context) -> None:
+    """Read what the rules need for a chunk of organizations (``ids`` ascending). Rows are
+    selected by the chunk's key range rather than a list of 5,000 keys: the engines scan an
+    index range far faster than they match a long IN list; rows of organizations outside the
+    chunk that fall in the range are simply not looked at."""
+    low, high = ids[0], ids[-1]
     reports: dict[int, dict[int, tuple[str, str, datetime.date | None]]] = defaultdict(dict)
     zone = timezone.get_current_timezone()
     for org, campaign, status, conclusion, submitted in AnnualReport.objects.filter(
-        organization_id__in=ids
+        organization_id__gte=low, organization_id__lte=high
     ).values_list("organization_id", "campaign_id", "status", "conclusion", "submitted_at"):
         reports[org][campaign] = (
             status,
@@ -194,33 +208,36 @@ def load(ids: Sequence[int], context: Context) -> None:
         )
     context.reports = reports
     sanctions: dict[int, list[tuple[int, str, Decimal | None, datetime.date]]] = defaultdict(list)
-    for pk, org, kind, amount, day in Sanction.objects.filter(organization_id__in=ids).values_list(
-        "pk", "organization_id", "kind", "amount", "decided_on"
-    ):
+    for pk, org, kind, amount, day in Sanction.objects.filter(
+        organization_id__gte=low, organization_id__lte=high
+    ).values_list("pk", "organization_id", "kind", "amount", "decided_on"):
         sanctions[org].append((pk, kind, amount, day))
     context.sanctions = sanctions
     listings: dict[int, list[tuple[int, str, str, str, datetime.date | None]]] = defaultdict(list)
-    for pk, org, kind, ground, status, listed in Listing.objects.filter(organization_id__in=ids).values_list(
-        "pk", "organization_id", "list", "ground", "status", "listed_on"
-    ):
+    for pk, org, kind, ground, status, listed in Listing.objects.filter(
+        organization_id__gte=low, organization_id__lte=high
+    ).values_list("pk", "organization_id", "list", "ground", "status", "listed_on"):
         listings[org].append((pk, kind, ground, status, listed))
     context.listings = listings
     notices: dict[int, list[tuple[int, str, datetime.date]]] = defaultdict(list)
     for pk, org, number, deadline in RectificationNotice.objects.filter(
-        organization_id__in=ids, status=NoticeStatus.FAILED
+        organization_id__gte=low, organization_id__lte=high, status=NoticeStatus.FAILED
     ).values_list("pk", "organization_id", "number", "deadline"):
         notices[org].append((pk, number, deadline))
     context.notices = notices
     unreachable: dict[int, list[datetime.date]] = defaultdict(list)
     for org, day in Visit.objects.filter(
-        organization_id__in=ids, status=VisitStatus.DONE, unreachable=True
+        organization_id__gte=low, organization_id__lte=high, status=VisitStatus.DONE, unreachable=True
     ).values_list("organization_id", "inspected_on"):
         if day is not None:
             unreachable[org].append(day)
     context.unreachable = unreachable
     context.graded = set(
         Grade.objects.filter(
-            organization_id__in=ids, status=GradeStatus.VALID, valid_until__gte=context.today
+            organization_id__gte=low,
+            organization_id__lte=high,
+            status=GradeStatus.VALID,
+            valid_until__gte=context.today,
         ).values_list("organization_id", flat=True)
     )
 
@@ -259,16 +276,12 @@ def evaluate(
     if active and years:
         year, result, late = years[-1]
         previous = years[-2][1] if len(years) > 1 and years[-2][0] == year - 1 else None
-        facts = [
-            _("%(year)d annual inspection: %(result)s.") % {"year": y, "result": _label(r)}
-            for y, r, _l in years[-2:]
-        ]
         if result in BAD and previous in BAD:
-            yield Draft(org, "two_bad_years", f"two_bad_years:{org}:{year}", facts)
+            yield Draft(org, "two_bad_years", f"two_bad_years:{org}:{year}", _facts(years[-2:]))
         elif result == MISSED:
-            yield Draft(org, "missed_once", f"missed_once:{org}:{year}", facts[-1:])
+            yield Draft(org, "missed_once", f"missed_once:{org}:{year}", _facts(years[-1:]))
         if result == Conclusion.BASIC_PASS and previous == Conclusion.BASIC_PASS and org in context.graded:
-            yield Draft(org, "basic_pass_twice", f"basic_pass_twice:{org}:{year}", facts)
+            yield Draft(org, "basic_pass_twice", f"basic_pass_twice:{org}:{year}", _facts(years[-2:]))
         if late and (CreditList.ABNORMAL, "late_report") not in listed:
             yield Draft(
                 org,
