@@ -32,6 +32,25 @@ class AuditContext:
 
 _context: ContextVar[AuditContext | None] = ContextVar("peiyu_audit_context", default=None)
 
+# Accounts bound to their own records (organizations, volunteers, experts) have no region of
+# their own; apps register how to find the region of what such an account is bound to, so that
+# the entries those accounts cause are in their administrators' scope.
+ACCOUNT_REGIONS: list[Callable[[Any], str | None]] = []
+
+
+def region_of_account(actor: Any) -> str:
+    """The region an entry caused by ``actor`` belongs to: a staff account's own, else the
+    region of the record the account is bound to."""
+    own = getattr(actor, "region_id", None)
+    if own:
+        return str(own)
+    cached = getattr(actor, "_audit_region", None)
+    if cached is not None:
+        return str(cached)
+    found = next((code for lookup in ACCOUNT_REGIONS if (code := lookup(actor))), "")
+    actor._audit_region = found  # one lookup per account object, not per entry
+    return found
+
 
 def current_context() -> AuditContext | None:
     return _context.get()

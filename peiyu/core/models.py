@@ -81,7 +81,9 @@ class AuditEntry(AbstractLogEntry):
                 self.actor = context.actor
                 self.actor_email = context.actor.email or None
         if not self.region_code and self.actor is not None:
-            self.region_code = getattr(self.actor, "region_id", None) or ""
+            from peiyu.core.audit import region_of_account
+
+            self.region_code = region_of_account(self.actor)
         super().save(*args, **kwargs)
 
 

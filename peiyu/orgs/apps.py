@@ -40,3 +40,10 @@ class OrgsConfig(AppConfig):
             NavItem(_("Fields of activity"), "orgs:list-fields", "tags", "orgs.change_field", True)
         )
         PROVIDERS.append(todos.applications_to_decide)
+        from peiyu.core.audit import ACCOUNT_REGIONS
+
+        ACCOUNT_REGIONS.append(
+            lambda user: (
+                models.Organization.objects.filter(accounts=user).values_list("region_id", flat=True).first()
+            )
+        )

@@ -64,5 +64,8 @@ class PeopleConfig(AppConfig):
         NAVIGATION.append(
             NavItem(_("Local settings"), "core:option-list", "sliders", "core.change_optionvalue", True)
         )
+        from peiyu.core.audit import ACCOUNT_REGIONS
+
+        ACCOUNT_REGIONS.append(models.region_of_person_account)
         PROVIDERS.append(todos.hours_to_decide)
         PROVIDERS.append(todos.certificates_to_issue)

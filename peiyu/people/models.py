@@ -822,3 +822,18 @@ class WorkLog(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+def region_of_person_account(user: Any) -> str | None:
+    """The region of the volunteer, expert, social worker or legal adviser an account is bound
+    to (for the audit trail's scope)."""
+    for model, field in (
+        (Volunteer, "region_id"),
+        (Expert, "region_id"),
+        (SocialWorker, "community_id"),
+        (LegalAdviser, "region_id"),
+    ):
+        found = model.objects.filter(account=user).values_list(field, flat=True).first()  # type: ignore[attr-defined]
+        if found:
+            return str(found)
+    return None

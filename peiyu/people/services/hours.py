@@ -310,6 +310,7 @@ def _audit_decisions(decided: list[tuple[int, str, str]], *, decision: str, reas
     content_type = ContentType.objects.get_for_model(ServiceRecord)
     context = audit.current_context()
     event = context.event if context else "people.decide_hours"
+    region = audit.region_of_account(by)
     entries = [
         AuditEntry(
             content_type=content_type,
@@ -321,7 +322,7 @@ def _audit_decisions(decided: list[tuple[int, str, str]], *, decision: str, reas
             actor=by,
             actor_email=by.email or None,
             event=event,
-            region_code=by.region_id or "",
+            region_code=region,
         )
         for pk, status, title in decided
     ]

@@ -369,3 +369,32 @@ def test_record_list_query_count_does_not_grow(
     with CaptureQueriesContext(connection) as more:
         client.get("/people/hours/")
     assert len(more) == len(few) <= 15
+
+
+def test_entries_caused_by_organization_and_volunteer_accounts_are_in_the_administrators_scope(
+    own_volunteer: Volunteer,
+    organization: Organization,
+    organization_account: User,
+    volunteer: User,
+    administrator: User,
+    jintan_administrator: User,
+) -> None:
+    reported = hours.report_hours(
+        volunteer=own_volunteer,
+        organization=organization,
+        title="社区清扫",
+        started_at=at(2, 14),
+        ended_at=at(2, 16),
+        by=volunteer,
+    )
+    hours.decide_hours(reported, decision=HoursStatus.APPROVED, by=organization_account)
+    ours = AuditEntry.objects.visible_to(administrator)
+    by_volunteer = ours.filter(event="people.record_hours", actor=volunteer)
+    by_organization = ours.filter(event="people.decide_hours", actor=organization_account)
+    assert by_volunteer.exists() and by_organization.exists()
+    assert by_volunteer.first().region_code == own_volunteer.region_id  # type: ignore[union-attr]
+    assert (
+        not AuditEntry.objects.visible_to(jintan_administrator)
+        .filter(actor__in=[volunteer, organization_account])
+        .exists()
+    )

@@ -56,6 +56,7 @@ def run_rules(
         existing = set(Proposal.objects.values_list("key", flat=True))
         new = len({d.key for d in drafts} - existing)
         return RunResult(found=len(drafts), created=new)
+    bases = {rule: rules.basis(rule) for rule in rules.RULES}  # once per run, not per proposal
     before = Proposal.objects.count()
     rows = [
         Proposal(
@@ -64,7 +65,7 @@ def run_rules(
             action=d.action,
             key=d.key,
             facts=d.facts,
-            basis=rules.basis(d.rule),
+            basis=bases[d.rule],
         )
         for d in drafts
     ]
