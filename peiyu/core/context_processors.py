@@ -4,11 +4,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from peiyu.core.navigation import navigation_for
+from peiyu.core.navigation import grouped, navigation_for
 
 
 def workbench(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": navigation_for(user)}  # type: ignore[arg-type]
+    items = navigation_for(user)  # type: ignore[arg-type]
+    return {"nav_items": items, "nav_entries": grouped(items)}

@@ -4,6 +4,7 @@ their entries here, so the menu always follows the user's permissions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -31,6 +32,52 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+# The menu groups items into dropdowns: by the app they come from, with the administrators'
+# pages under "System". Personal items (an account's own record) stay at the top level.
+GROUPS: dict[str, tuple[str | Promise, str]] = {
+    "registry": (_("Registry"), "buildings"),
+    "people": (_("People"), "people"),
+    "supervision": (_("Supervision"), "shield-check"),
+    "system": (_("System"), "gear"),
+}
+APP_GROUPS: dict[str, str] = {"orgs": "registry", "people": "people", "supervision": "supervision"}
+SYSTEM_PAGES = {
+    "regions:region-list",
+    "accounts:user-list",
+    "accounts:token-list",
+    "core:audit-list",
+    "core:option-list",
+    "orgs:list-fields",
+    "supervision:checklist",
+    "supervision:indicator-sets",
+}
+
+
+def group_of(item: NavItem) -> str:
+    if item.account_type:
+        return ""
+    if item.url_name in SYSTEM_PAGES:
+        return "system"
+    return APP_GROUPS.get(item.url_name.split(":")[0], "")
+
+
+def grouped(items: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The menu as entries: a single link, or a group (a dropdown) of two or more links."""
+    entries: list[dict[str, Any]] = []
+    by_key: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key = item["group"]
+        if not key:
+            entries.append({"items": [item]})
+            continue
+        if key not in by_key:
+            label, icon = GROUPS[key]
+            by_key[key] = {"key": key, "label": str(label), "icon": icon, "items": []}
+        by_key[key]["items"].append(item)
+    # Single links (the workbench, an account's own record) first, then the groups in order.
+    return entries + [by_key[key] for key in GROUPS if key in by_key]
+
+
 def navigation_for(user: User) -> list[dict[str, str]]:
     items = []
     for item in NAVIGATION:
@@ -40,5 +87,12 @@ def navigation_for(user: User) -> list[dict[str, str]]:
             continue
         if item.permission and not user.has_perm(item.permission):
             continue
-        items.append({"label": str(item.label), "url": reverse(item.url_name), "icon": item.icon})
+        items.append(
+            {
+                "label": str(item.label),
+                "url": reverse(item.url_name),
+                "icon": item.icon,
+                "group": group_of(item),
+            }
+        )
     return items

@@ -46,6 +46,11 @@ def test_a_failed_year_and_a_missed_one_make_a_revocation_with_its_document(
     org.accounts.add(organization_account)
 
     sign_in(page, server.url, county_officer.username)
+    # With every app's pages, the menu still fits one row at 1280 px: groups are dropdowns.
+    assert page.locator("nav.navbar").bounding_box()["height"] < 80
+    page.locator("[data-testid=nav-supervision] > a").click()
+    assert page.locator("[data-testid=nav-supervision] .dropdown-menu a").count() >= 5
+    page.screenshot(path=str(ARTIFACTS / "workbench-menu.png"))
     page.goto(f"{server.url}/supervision/campaigns/new/")
     page.locator("#id_year").fill("2026")
     page.locator("form button.btn-primary").click()
