@@ -38,6 +38,7 @@ SERIES = {
     "revocation": "撤",
     "rectification": "改",
     "supervision": "监",
+    "grade": "评",
 }
 
 

@@ -242,6 +242,24 @@ def load(ids: Sequence[int], context: Context) -> None:
     )
 
 
+def year_result(
+    status: str,
+    conclusion: str,
+    submitted_on: datetime.date | None,
+    deadline: datetime.date,
+    today: datetime.date,
+) -> str:
+    """One inspection year's outcome: exempt, the conclusion, pending (submitted by the deadline
+    and not yet decided, or the deadline not yet passed), or missed."""
+    if status == ReportStatus.EXEMPT:
+        return EXEMPT
+    if status == ReportStatus.DECIDED and conclusion:
+        return conclusion
+    if submitted_on is not None and submitted_on <= deadline:
+        return PENDING
+    return MISSED if today > deadline else PENDING
+
+
 def outcomes(
     org: int, authority: str | None, registered: datetime.date | None, context: Context
 ) -> list[tuple[int, str, bool]]:
@@ -252,14 +270,7 @@ def outcomes(
         if registered is not None and registered.year > year:
             continue
         status, conclusion, submitted = own.get(campaign, ("", "", None))
-        if status == ReportStatus.EXEMPT:
-            outcome = EXEMPT
-        elif status == ReportStatus.DECIDED and conclusion:
-            outcome = conclusion
-        elif submitted is not None and submitted <= deadline:
-            outcome = PENDING
-        else:
-            outcome = MISSED
+        outcome = year_result(status, conclusion, submitted, deadline, context.today)
         result.append((year, outcome, submitted is not None and submitted > deadline))
     return result
 

@@ -19,36 +19,23 @@ from peiyu.supervision.models import (
     Campaign,
     CampaignStatus,
     Conclusion,
-    CreditList,
     Listing,
     ListingStatus,
-    ReportStatus,
     Sanction,
     SanctionKind,
 )
-
-MISSED = "missed"
-EXEMPT = "exempt"
-PENDING = "pending"
+from peiyu.supervision.rules import MISSED, PENDING, year_result
 
 
 def outcome(report: AnnualReport | None, campaign: Campaign, today: datetime.date) -> str:
-    """One year's outcome: a conclusion, exempt, missed, or pending (not yet decided and not
-    yet late)."""
-    if report is not None:
-        if report.status == ReportStatus.EXEMPT:
-            return EXEMPT
-        if report.status == ReportStatus.DECIDED and report.conclusion:
-            return report.conclusion
-        submitted = (
-            report.submitted_at is not None
-            and timezone.localtime(report.submitted_at).date() <= campaign.authority_deadline
-        )
-        if submitted:
-            return PENDING
-    return (
-        MISSED if today > campaign.authority_deadline and campaign.status != CampaignStatus.DRAFT else PENDING
-    )
+    """One year's outcome for one organization (see ``rules.year_result``); a campaign still
+    being prepared has nothing missed yet."""
+    if campaign.status == CampaignStatus.DRAFT:
+        return PENDING
+    if report is None:
+        return year_result("", "", None, campaign.authority_deadline, today)
+    submitted = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+    return year_result(report.status, report.conclusion, submitted, campaign.authority_deadline, today)
 
 
 def history(organization: Organization, today: datetime.date | None = None) -> dict[int, str]:
@@ -116,6 +103,3 @@ def good_standing(organization: Organization, on: datetime.date | None = None) -
             _("%(kind)s on %(date)s.") % {"kind": sanction.get_kind_display(), "date": sanction.decided_on}
         )
     return standing
-
-
-__all__ = ["CreditList", "good_standing", "history"]

@@ -399,17 +399,6 @@ def recompute_stars(region: Region) -> int:
     return changed
 
 
-def totals_check(volunteer: Volunteer) -> dict[str, Any]:
-    """The stored total against the sum of approved records (for tests and the data check)."""
-    from django.db.models import Sum
-
-    summed = (
-        volunteer.service_records.filter(status=HoursStatus.APPROVED).aggregate(total=Sum("minutes"))["total"]
-        or 0
-    )
-    return {"stored": volunteer.approved_minutes, "summed": summed}
-
-
 @audit.service("people.create_activity")
 def create_activity(
     *,

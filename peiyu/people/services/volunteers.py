@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from peiyu.accounts.models import AccountType, User
+from peiyu.accounts.models import User
 from peiyu.accounts.services import create_account
 from peiyu.core import audit
 from peiyu.core.exceptions import ConflictError, DomainError, PermissionRefused
@@ -184,17 +183,3 @@ def reveal_identity(person: Any, *, by: User, remote_addr: str | None = None) ->
         remote_addr=remote_addr,
     )
     return {"id_number": getattr(person, "id_number", ""), "phone": person.phone}
-
-
-def staff_may_register(by: User) -> bool:
-    return by.has_perm("people.add_volunteer") and by.account_type in (
-        AccountType.STAFF,
-        AccountType.ORGANIZATION,
-    )
-
-
-def age_on(volunteer: Volunteer, day: datetime.date) -> int | None:
-    if volunteer.birth_date is None:
-        return None
-    born = volunteer.birth_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

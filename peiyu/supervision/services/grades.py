@@ -26,11 +26,11 @@ from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.options import value_of
 from peiyu.lib import docx
 from peiyu.lib.divisions import prefix_of
-from peiyu.orgs.docx import next_in_series, office_name
-from peiyu.orgs.models import Document, Office, Organization, OrganizationQuerySet, Source, Status
+from peiyu.orgs.docx import next_number, office_name
+from peiyu.orgs.models import Document, Organization, OrganizationQuerySet, Source, Status
 from peiyu.people.models import Engagement, EngagementKind, Expert
 from peiyu.regions.models import Level, Region
-from peiyu.supervision import standing
+from peiyu.supervision import rules, standing
 from peiyu.supervision.models import (
     Conclusion,
     EntryStatus,
@@ -207,7 +207,7 @@ def _article_7(organization: Organization, year: int, today: datetime.date) -> l
     reasons: list[str] = []
     years = standing.history(organization, today)
     last, before = years.get(year - 1), years.get(year - 2)
-    if last == standing.MISSED:
+    if last == rules.MISSED:
         reasons.append(
             _("It did not take part in the %(year)d annual inspection (Art. 7).") % {"year": year - 1}
         )
@@ -685,7 +685,7 @@ def issue_certificate(grade: Grade, *, office: Region) -> Document:
     """The grade certificate (3A and above), in the office's language, kept as issued."""
     organization = grade.organization
     with translation.override(settings.LANGUAGE_CODE):
-        number = _certificate_number(office)
+        number = next_number(office, "grade")
         context = {
             "bureau": office_name(office),
             "number": number,
@@ -699,13 +699,6 @@ def issue_certificate(grade: Grade, *, office: Region) -> Document:
         content = docx.render(CERTIFICATE_TEMPLATE, context)
         title = _("Grade evaluation certificate")
     return Document.objects.create(organization=organization, title=title, number=number, content=content)
-
-
-def _certificate_number(office: Region) -> str:
-    # orgs.docx.SERIES has no grade series, so the number is formed here the same way.
-    found = Office.objects.filter(region=office).first()
-    prefix = found.number_prefix if found and found.number_prefix else office.name
-    return f"{prefix}评〔{timezone.localdate().year}〕{next_in_series(office, 'grade')}号"
 
 
 # Indicator sets -----------------------------------------------------------------------------
