@@ -111,12 +111,18 @@ def decide_proposal(
     if current.status != ProposalStatus.PENDING:
         raise DomainError(_("This proposal was already decided."))
     title = TITLES[ProposalAction(current.action)] if accept else "监管建议不予采纳决定书"
-    decision = (
-        _carry_out(current, note=note, by=by)
-        if accept
-        else _("not to follow the proposal: %(note)s") % {"note": note}
-    )
-    document = issue_decision(current, title=title, decision=decision, note=note, by=by)
+    if accept and current.action == ProposalAction.REVOCATION:
+        # The decision comes first: the registry's revocation keeps it as the signed decision.
+        decision = f"撤销{current.organization.name}的登记。"
+        document = issue_decision(current, title=title, decision=decision, note=note, by=by)
+        _revoke(current, decision_document=bytes(document.content), by=by)
+    else:
+        decision = (
+            _carry_out(current, note=note, by=by)
+            if accept
+            else _("not to follow the proposal: %(note)s") % {"note": note}
+        )
+        document = issue_decision(current, title=title, decision=decision, note=note, by=by)
     if accept and current.action == ProposalAction.WARNING:
         # The warning's decision number is the document's.
         _number_warning(current, document.number, by)
@@ -147,6 +153,19 @@ def _number_warning(proposal: Proposal, number: str, by: User) -> None:
         latest.save(update_fields=["reference"])
 
 
+def _revoke(proposal: Proposal, *, decision_document: bytes, by: User) -> None:
+    if not by.has_perm("orgs.revoke_organization"):
+        raise PermissionRefused(_("You may not revoke registrations."))
+    registry.revoke_organization(
+        proposal.organization,
+        reason="；".join(proposal.facts),
+        basis=proposal.basis,
+        attachment=decision_document,
+        attachment_name="监管处理决定书.docx",
+        by=by,
+    )
+
+
 def _carry_out(proposal: Proposal, *, note: str, by: User) -> str:
     organization = proposal.organization
     today = timezone.localdate()
@@ -161,22 +180,6 @@ def _carry_out(proposal: Proposal, *, note: str, by: User) -> str:
         )
         event(subject=sanction, action="sanction", by=by, note=sanction.get_kind_display())
         return f"给予{organization.name}警告。"
-    if action == ProposalAction.REVOCATION:
-        if not by.has_perm("orgs.revoke_organization"):
-            raise PermissionRefused(_("You may not revoke registrations."))
-        from peiyu.lib.docx import render
-        from peiyu.supervision.docx import TEMPLATES
-
-        # The registry's revocation keeps the signed decision; here the decision is this one.
-        registry.revoke_organization(
-            organization,
-            reason="；".join(proposal.facts),
-            basis=proposal.basis,
-            attachment=render(TEMPLATES / "supervision_decision.docx", _placeholder(organization, proposal)),
-            attachment_name="监管处理决定书.docx",
-            by=by,
-        )
-        return f"撤销{organization.name}的登记。"
     if action == ProposalAction.DOWNGRADE:
         grade = Grade.objects.valid(today).filter(organization=organization).first()
         if grade is None:
@@ -218,21 +221,6 @@ def _carry_out(proposal: Proposal, *, note: str, by: User) -> str:
             remove_listing(listing, reason=_("Two clean years."), by=by)
         return f"将{organization.name}移出严重违法失信名单。"
     raise DomainError(_("Unknown action."))
-
-
-def _placeholder(organization: Organization, proposal: Proposal) -> dict[str, object]:
-    from peiyu.orgs.docx import _base, _record, office_region
-
-    office = office_region(organization.authority_id or organization.region_id, county=True)
-    return {
-        **_base(office, "supervision"),
-        "org": _record(organization),
-        "title": TITLES[ProposalAction.REVOCATION],
-        "facts": "\n".join(proposal.facts),
-        "basis": proposal.basis,
-        "decision": f"撤销{organization.name}的登记。",
-        "note": "",
-    }
 
 
 def _may_list(listing: Listing, by: User) -> None:
