@@ -187,3 +187,23 @@ def test_full_identity_on_certificates_is_a_local_setting(
     set_option(key="people.certificate_identity", region=region(LIYANG), text="full", by=administrator)
     issued = certificates.certify(volunteer=own_volunteer, organization=organization, by=organization_account)
     assert issued.content["id_number"] == own_volunteer.id_number
+
+
+def test_activity_pages_are_scoped_and_denied(
+    activity: ServiceActivity,
+    volunteer: User,
+    tianmuhu_officer: User,
+    daibu_officer: User,
+    login: Login,
+    client: Client,
+) -> None:
+    assert client.get("/people/activities/new/").status_code == 302
+    assert login(volunteer).get("/people/activities/new/").status_code == 403
+    assert login(volunteer).get(f"/people/activities/{activity.pk}/").status_code == 403
+    assert login(tianmuhu_officer).get(f"/people/activities/{activity.pk}/").status_code == 404
+    assert (
+        login(tianmuhu_officer).post(f"/people/activities/{activity.pk}/", {"open": "0"}).status_code == 404
+    )
+    assert login(daibu_officer).get(f"/people/activities/{activity.pk}/qr.svg").status_code == 200
+    activity.refresh_from_db()
+    assert activity.is_open

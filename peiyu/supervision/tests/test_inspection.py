@@ -482,3 +482,43 @@ def test_the_portal_publishes_listed_organizations_only(client: Client, regions:
     html = client.get("/credit/").content.decode()
     assert "已列入" in html and "已告知" not in html
     assert "已列入" not in client.get("/credit/?list=serious").content.decode()
+
+
+def test_denials_on_campaigns_sanctions_listings_and_standing(
+    county_officer: User, village_worker: User, organization_account: User, login: Login, client: Client
+) -> None:
+    org = registered()
+    listing = Listing.objects.create(
+        organization=org, list=CreditList.ABNORMAL, ground=ListingGround.LATE_REPORT
+    )
+    jintan = make_user("jintan-county", "county_officer", "320413")
+    for url in (
+        "/supervision/campaigns/new/",
+        f"/supervision/sanctions/new/{org.pk}/",
+        f"/supervision/standing/{org.pk}/",
+    ):
+        assert client.get(url).status_code == 302
+    assert login(village_worker).get("/supervision/campaigns/new/").status_code == 403
+    assert (
+        login(village_worker)
+        .post(f"/supervision/sanctions/new/{org.pk}/", {"kind": "warning", "decided_on": "2026-01-01"})
+        .status_code
+        == 403
+    )
+    assert (
+        login(organization_account)
+        .post(f"/supervision/lists/{listing.pk}/", {"action": "confirm"})
+        .status_code
+        == 403
+    )
+    for url in (
+        f"/supervision/sanctions/new/{org.pk}/",
+        f"/supervision/standing/{org.pk}/",
+        f"/supervision/lists/{listing.pk}/",
+    ):
+        assert login(jintan).get(url).status_code == 404
+    assert login(jintan).post(f"/supervision/lists/{listing.pk}/", {"action": "confirm"}).status_code == 404
+    assert not Sanction.objects.exists()
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.NOTIFIED
+    assert login(county_officer).get(f"/supervision/standing/{org.pk}/").status_code == 200
