@@ -48,6 +48,16 @@ class RegisteredVia(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+class PhoneMasked:
+    """People's phones are shown as 3 + 4 digits (first three and last four)."""
+
+    phone: str
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
+
+
 class Skill(ListEntry):
     class Meta(ListEntry.Meta):
         verbose_name = _("skill")
@@ -118,7 +128,7 @@ class VolunteerQuerySet(PersonQuerySet["Volunteer"]):
         return self.select_related("region", "region__parent")
 
 
-class Volunteer(models.Model):
+class Volunteer(PhoneMasked, models.Model):
     """A registered volunteer (实名注册). Identity and phone are personal data: pages show them
     masked; the full values need ``people.reveal_identity`` and every reveal is audited."""
 
@@ -181,10 +191,6 @@ class Volunteer(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_id_card(self.id_number) if self.id_type == IdType.RESIDENT else mask_value(self.id_number)
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def hours(self) -> float:
@@ -495,7 +501,7 @@ class SocialWorkerQuerySet(PersonQuerySet["SocialWorker"]):
         return self.select_related("community", "community__parent", "employer")
 
 
-class SocialWorker(models.Model):
+class SocialWorker(PhoneMasked, models.Model):
     """A social worker, certified or not, employed by an organization and serving a community."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -542,10 +548,6 @@ class SocialWorker(models.Model):
     def masked_id_number(self) -> str:
         return mask_id_card(self.id_number)
 
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
-
 
 class Training(models.Model):
     social_worker = models.ForeignKey(SocialWorker, on_delete=models.CASCADE, related_name="trainings")
@@ -591,7 +593,7 @@ class ExpertQuerySet(SharedPoolQuerySet["Expert"]):
         return self.select_related("region").prefetch_related("fields")
 
 
-class Expert(models.Model):
+class Expert(PhoneMasked, models.Model):
     """A member of the expert pool (专家库), who reviews proposals and evaluations."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -620,10 +622,6 @@ class Expert(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
 
     def conflicting_organization_ids(self) -> set[int]:
         """Organizations the expert must never review: current affiliations."""
@@ -707,7 +705,7 @@ class LegalAdviserQuerySet(SharedPoolQuerySet["LegalAdviser"]):
     pass
 
 
-class LegalAdviser(models.Model):
+class LegalAdviser(PhoneMasked, models.Model):
     """A legal adviser (法律顾问), usually a practising lawyer, assigned to organizations and
     villages."""
 
@@ -736,10 +734,6 @@ class LegalAdviser(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
 
 
 class Assignment(models.Model):
