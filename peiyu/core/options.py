@@ -89,24 +89,26 @@ def positive_int(text: str) -> int:
     return value
 
 
-def increasing_ints(text: str) -> list[int]:
+def _positive_ints(text: str) -> list[int]:
+    """Whole numbers separated by commas (Chinese commas and 、 too)."""
     parts = [p for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
     try:
         values = [int(p.strip()) for p in parts]
     except ValueError:
         raise ValueError(_("Enter whole numbers separated by commas.")) from None
-    if not values or any(v <= 0 for v in values) or values != sorted(set(values)):
+    return values if values and all(v > 0 for v in values) else []
+
+
+def increasing_ints(text: str) -> list[int]:
+    values = _positive_ints(text)
+    if not values or values != sorted(set(values)):
         raise ValueError(_("Enter increasing positive numbers separated by commas."))
     return values
 
 
 def decreasing_ints(text: str) -> list[int]:
-    parts = [p for p in text.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-    try:
-        values = [int(p.strip()) for p in parts]
-    except ValueError:
-        raise ValueError(_("Enter whole numbers separated by commas.")) from None
-    if not values or any(v <= 0 for v in values) or values != sorted(set(values), reverse=True):
+    values = _positive_ints(text)
+    if not values or values != sorted(set(values), reverse=True):
         raise ValueError(_("Enter decreasing positive numbers separated by commas."))
     return values
 
