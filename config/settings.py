@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "peiyu.orgs",
     "peiyu.people",
     "peiyu.supervision",
+    "peiyu.incubation",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

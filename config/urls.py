@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("peiyu.accounts.urls")),
     path("regions/", include("peiyu.regions.urls")),
     path("orgs/", include("peiyu.orgs.urls")),
+    path("incubation/", include("peiyu.incubation.urls")),
     path("people/", include("peiyu.people.urls")),
     path("supervision/", include("peiyu.supervision.urls")),
     path("api/v1/", api.urls),

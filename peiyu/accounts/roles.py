@@ -44,6 +44,36 @@ _SUPERVISION_VIEW = (
     "supervision.view_grade",
     "supervision.view_citizenreport",
 )
+_INCUBATION_VIEW = (
+    "incubation.view_incubator",
+    "incubation.view_call",
+    "incubation.view_intakeapplication",
+    "incubation.view_residency",
+    "incubation.view_extension",
+    "incubation.view_trainingevent",
+    "incubation.view_service",
+    "incubation.view_assessment",
+    "incubation.view_subsidy",
+)
+# What running an incubator takes: the operator's staff, and town officers for the stations
+# their town runs itself.
+_INCUBATION_WORK = (
+    *_INCUBATION_VIEW,
+    "incubation.add_call",
+    "incubation.change_call",
+    "incubation.change_incubator",
+    "incubation.change_criterion",
+    "incubation.change_dimension",
+    "incubation.add_intakeapplication",
+    "incubation.add_review",
+    "incubation.decide_intake",
+    "incubation.change_residency",
+    "incubation.add_extension",
+    "incubation.graduate_residency",
+    "incubation.add_trainingevent",
+    "incubation.add_service",
+    "incubation.add_assessment",
+)
 # Registering residents as volunteers is everyday work down to the village.
 _PEOPLE_DESK = ("people.add_volunteer", "people.change_volunteer", "people.add_servicerecord")
 _OFFICER = (
@@ -81,6 +111,10 @@ ROLES: dict[str, Role] = {
             "orgs.decide_registration",
             "orgs.revoke_organization",
             "orgs.import_organizations",
+            *_INCUBATION_WORK,
+            "incubation.add_incubator",
+            "incubation.decide_extension",
+            "incubation.pay_subsidy",
             "supervision.add_campaign",
             "supervision.change_campaign",
             "supervision.decide_report",
@@ -93,10 +127,21 @@ ROLES: dict[str, Role] = {
     "town_officer": Role(
         _("Town officer"),
         AccountType.STAFF,
-        (*_STAFF_BASE, *_OFFICER, "orgs.decide_filing", "orgs.import_organizations"),
+        (
+            *_STAFF_BASE,
+            *_OFFICER,
+            "orgs.decide_filing",
+            "orgs.import_organizations",
+            *_INCUBATION_WORK,
+            "incubation.decide_extension",
+        ),
     ),
-    "village_worker": Role(_("Village worker"), AccountType.STAFF, (*_STAFF_BASE, *_PEOPLE_DESK)),
-    "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, ()),
+    "village_worker": Role(
+        _("Village worker"), AccountType.STAFF, (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator")
+    ),
+    "incubator_operator": Role(
+        _("Incubator operator"), AccountType.INCUBATOR_OPERATOR, _INCUBATION_WORK
+    ),
     "organization": Role(
         _("Organization"),
         AccountType.ORGANIZATION,

@@ -36,11 +36,17 @@ NAVIGATION: list[NavItem] = [
 # pages under "System". Personal items (an account's own record) stay at the top level.
 GROUPS: dict[str, tuple[str | Promise, str]] = {
     "registry": (_("Registry"), "buildings"),
+    "incubation": (_("Incubation"), "house-heart"),
     "people": (_("People"), "people"),
     "supervision": (_("Supervision"), "shield-check"),
     "system": (_("System"), "gear"),
 }
-APP_GROUPS: dict[str, str] = {"orgs": "registry", "people": "people", "supervision": "supervision"}
+APP_GROUPS: dict[str, str] = {
+    "orgs": "registry",
+    "incubation": "incubation",
+    "people": "people",
+    "supervision": "supervision",
+}
 SYSTEM_PAGES = {
     "regions:region-list",
     "accounts:user-list",

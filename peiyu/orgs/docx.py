@@ -39,6 +39,7 @@ SERIES = {
     "rectification": "改",
     "supervision": "监",
     "grade": "评",
+    "incubation": "孵",
 }
 
 

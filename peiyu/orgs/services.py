@@ -5,7 +5,7 @@ revocation is a sanction decided directly by the county."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import F
@@ -31,6 +31,11 @@ from peiyu.orgs.models import (
     TargetGroup,
 )
 from peiyu.regions.models import Region
+
+# Called inside the deciding transaction after an application is decided or withdrawn, with the
+# application and the actor: other apps follow the registry from here (an incubator's resident
+# graduates when its filing or registration is approved). Registered in their AppConfig.ready.
+DECISION_LISTENERS: list[Callable[[Application, User | None], None]] = []
 
 # Payload keys that are not plain model columns.
 M2M_KEYS = ("activity_fields", "target_groups", "hubs")
@@ -348,7 +353,13 @@ def decide_application(
         _move(application, decision, by=by, note=note, document_number=document.number)
     else:
         _move(application, decision, by=by, note=note)
+    _tell_listeners(application, by)
     return application
+
+
+def _tell_listeners(application: Application, by: User | None) -> None:
+    for listener in DECISION_LISTENERS:
+        listener(application, by)
 
 
 def _approve(
@@ -495,6 +506,7 @@ def withdraw_application(application: Application, *, by: User, note: str = "") 
     if application.applicant_id != by.pk and not _is_account_of(by, application.organization):
         raise PermissionRefused(_("Only the applicant can withdraw this application."))
     _move(application, ApplicationStatus.WITHDRAWN, by=by, note=note)
+    _tell_listeners(application, by)
     return application
 
 

@@ -1,15 +1,17 @@
-"""What every supervision service shares: the event row per step and the status move."""
+"""What every supervision service shares: the event row per step and the status move.
+``locked`` comes from ``core.workflow``."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
 from django.db import models
-from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import User
-from peiyu.core.exceptions import ConflictError, TransitionError
+from peiyu.core.workflow import advance, locked
 from peiyu.supervision.models import SupervisionEvent
+
+__all__ = ["event", "locked", "move"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -38,14 +40,6 @@ def event(
     )
 
 
-def locked(instance: M, *, seen_version: int | None = None) -> M:
-    """The row again, locked; refuse if someone changed it since ``seen_version``."""
-    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if seen_version is not None and getattr(current, "version", None) != seen_version:
-        raise ConflictError(_("Someone else changed this after you opened it. Reload and try again."))
-    return current
-
-
 def move(
     instance: M,
     *,
@@ -57,11 +51,6 @@ def move(
     fields: tuple[str, ...] = (),
 ) -> M:
     """Move a workflow object along its status map, bump its version, write the event row."""
-    before = getattr(instance, field)
-    if to not in transitions.get(before, set()):
-        raise TransitionError(_("This cannot go from “%(from)s” to “%(to)s”.") % {"from": before, "to": to})
-    setattr(instance, field, to)
-    instance.version += 1  # type: ignore[attr-defined]
-    instance.save(update_fields=[field, "version", *fields])
+    before = advance(instance, to=to, transitions=transitions, field=field, fields=fields)
     event(subject=instance, action=to, by=by, from_status=before, to_status=to, note=note)
     return instance

@@ -1,0 +1,75 @@
+"""What every incubation service shares: the event row per step, the status move, the month
+arithmetic of residencies and the permission check."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import TypeVar
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from peiyu.accounts.models import User
+from peiyu.core.exceptions import PermissionRefused
+from peiyu.core.workflow import advance, locked
+from peiyu.incubation.models import IncubationEvent, Residency
+
+__all__ = ["add_months", "event", "locked", "move", "require"]
+
+M = TypeVar("M", bound=models.Model)
+
+
+def require(user: User | None, permission: str) -> None:
+    if user is None or not user.has_perm(permission):
+        raise PermissionRefused(_("You may not do this."))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it has no such day:
+    31 January + 1 month is 28 (or 29) February."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def event(
+    *,
+    subject: models.Model,
+    action: str,
+    by: User | None,
+    residency: Residency | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+) -> IncubationEvent:
+    if residency is None and isinstance(subject, Residency):
+        residency = subject
+    return IncubationEvent.objects.create(
+        residency=residency,
+        subject=subject._meta.model_name or "",
+        subject_id=subject.pk,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by if by is not None and by.pk else None,
+        note=note,
+    )
+
+
+def move(
+    instance: M,
+    *,
+    to: str,
+    transitions: dict[str, set[str]],
+    by: User | None,
+    residency: Residency | None = None,
+    note: str = "",
+    fields: tuple[str, ...] = (),
+) -> M:
+    """Move a workflow object along its status map, bump its version, write the event row."""
+    before = advance(instance, to=to, transitions=transitions, fields=fields)
+    event(
+        subject=instance, action=to, by=by, residency=residency, from_status=before, to_status=to, note=note
+    )
+    return instance
