@@ -487,6 +487,7 @@ EVENT_LABELS = {
     "revoked": _("Revoked"),
     "imported": _("Imported"),
     "account_linked": _("Account linked"),
+    "graduated": _("Graduated from an incubator"),
 }
 STATUS_LABELS = {**dict(ApplicationStatus.choices), **dict(Status.choices), **dict(Source.choices)}
 

@@ -26,9 +26,17 @@ def test_navigation_follows_permissions(
     organization_account: User,
     volunteer: User,
     expert: User,
+    incubator_operator: User,
     login: Login,
 ) -> None:
     registry = {"/orgs/", "/orgs/applications/"}
+    incubation = {
+        "/incubation/",
+        "/incubation/intake/",
+        "/incubation/residents/",
+        "/incubation/events/",
+        "/incubation/subsidies/",
+    }
     people = {
         "/people/volunteers/",
         "/people/hours/",
@@ -63,10 +71,13 @@ def test_navigation_follows_permissions(
         "/regions/",
         "/accounts/users/",
         *registry,
+        *incubation,
         *people,
         *supervision,
     }
-    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", *registry, *people}
+    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", "/incubation/", *registry, *people}
+    # An incubator's operator runs its incubator and nothing else.
+    assert nav_urls(login(incubator_operator)) == {"/workbench/", *incubation}
     # An organization's own account sees its own record, applications, volunteers and hours.
     assert nav_urls(login(organization_account)) == {
         "/workbench/",
