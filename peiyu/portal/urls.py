@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peiyu.portal import citizen, credit, views
+from peiyu.portal import citizen, credit, incubators, views
 
 app_name = "portal"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("credit/", credit.credit_lists, name="credit-lists"),
     path("report/", citizen.report_new, name="citizen-report"),
     path("report/status/", citizen.report_status, name="citizen-report-status"),
+    path("incubators/", incubators.incubator_list, name="incubator-list"),
+    path("incubators/<int:pk>/", incubators.incubator_detail, name="incubator-detail"),
+    path("incubators/<int:pk>/apply/", incubators.incubator_apply, name="incubator-apply"),
+    path("incubators/<int:pk>/apply/done/", incubators.incubator_apply_done, name="incubator-apply-done"),
 ]

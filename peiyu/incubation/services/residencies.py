@@ -252,6 +252,8 @@ def assess_growth(
     day = assessed_on or timezone.localdate()
     _check_day(residency, day)
     dimensions = list(Dimension.objects.filter(incubator_id=residency.incubator_id, is_active=True))
+    if not dimensions:
+        raise DomainError(_("The incubator's growth rubric has no dimension in use."))
     clean: dict[str, str] = {}
     for dimension in dimensions:
         if dimension.pk not in scores:
