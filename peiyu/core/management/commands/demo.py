@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.roles import ROLES
+from peiyu.incubation import demo as incubation_demo
 from peiyu.orgs import demo as orgs_demo
 from peiyu.people import demo as people_demo
 from peiyu.regions import demo as regions_demo
@@ -16,8 +17,8 @@ class Command(BaseCommand):
     help = (
         "Build the demo: 溧阳市 with its towns and villages, one account per role and about 300 "
         "organizations with their applications, and several thousand volunteers with two years of "
-        "service hours, experts, social workers and legal advisers, and two years of supervision "
-        "(idempotent)."
+        "service hours, experts, social workers and legal advisers, two years of supervision, and the "
+        "incubation centre with its town stations, residents and graduates (idempotent)."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         organizations = orgs_demo.build()
         volunteers = people_demo.build(volunteers=options["volunteers"])
         supervision = supervision_demo.build()
+        incubation = incubation_demo.build()
         if options["quiet"]:
             return
         self.stdout.write(f"\nDemo accounts (password for all: {accounts_demo.DEMO_PASSWORD})\n")
@@ -47,4 +49,10 @@ class Command(BaseCommand):
             f"Supervision: {supervision['reports']} annual reports, {supervision['proposals']} proposals "
             f"({supervision['pending']} waiting), {supervision['listings']} credit listings, "
             f"{supervision['grades']} grades, {supervision['citizen_reports']} citizen reports in 溧阳市\n"
+        )
+        self.stdout.write(
+            f"Incubation: {incubation['incubators']} incubators ({incubation['stations']} town stations), "
+            f"{incubation['residents']} residents, {incubation['graduates']} graduates, "
+            f"{incubation['waiting']} intake applications waiting, "
+            f"{incubation['subsidies']:,} yuan in subsidies ({incubation['paid']:,} paid) in 溧阳市\n"
         )
