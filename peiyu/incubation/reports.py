@@ -4,21 +4,15 @@ services they received, how they grew and what they were paid; as data, a Word å
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from peiyu.incubation.models import (
     CURRENT,
@@ -35,6 +29,7 @@ from peiyu.incubation.models import (
     SubsidyStatus,
 )
 from peiyu.lib import docx
+from peiyu.lib.xlsx import sheets_bytes
 from peiyu.orgs.docx import official
 from peiyu.orgs.models import ApplicationKind, Organization, Source
 
@@ -313,36 +308,6 @@ def report_docx(report: CohortReport) -> bytes:
     return docx.render(TEMPLATES / "cohort_report.docx", context)
 
 
-Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
-
-
-def workbook(sheets: Sequence[Sheet]) -> bytes:
-    """An .xlsx of several sheets, each a bold header row and its rows. Text starting with "="
-    stays text, as in ``peiyu.lib.xlsx``."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, headers, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        widths = [len(str(h)) * 2 + 2 for h in headers]
-        for cells in sheet.iter_rows(min_row=1):
-            for i, cell in enumerate(cells):
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type, cell.quotePrefix = "s", True
-                if i < len(widths):
-                    widths[i] = min(60, max(widths[i], len(str(cell.value or "")) + 2))
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def report_xlsx(report: CohortReport) -> bytes:
     call = report.call
     summary = [
@@ -379,7 +344,7 @@ def report_xlsx(report: CohortReport) -> bytes:
         )
         for row in report.residents
     ]
-    return workbook(
+    return sheets_bytes(
         [
             (_("Summary"), [_("Item"), _("Value")], summary),
             (_("Services"), [_("Service type"), _("Services"), _("Hours"), _("Attendees")], services),

@@ -18,27 +18,37 @@ from openpyxl.utils import get_column_letter
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]
+
+
 def workbook_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return sheets_bytes([(title, headers, rows)])
+
+
+def sheets_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """An .xlsx of one sheet per ``(title, headers, rows)``: a bold, frozen header row, columns
+    as wide as their values (up to 60), text starting with "=" kept as text."""
     # Write-only mode streams cells to a temporary file instead of keeping an object (and its style)
     # per cell, but needs the column widths before the first row: measure the values first.
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    table = [[_plain(v) for v in row] for row in rows]
-    widths = [len(str(h)) * 2 + 2 for h in headers]
-    for values in table:
-        for i, value in enumerate(values):
-            widths[i] = min(60, max(widths[i], len(str(value)) + 2))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    header_cells = [_text_cell(sheet, header) for header in headers]
-    for cell in header_cells:
-        cell.font = Font(bold=True)
-    sheet.append(header_cells)
-    for values in table:
-        sheet.append(
-            [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
-        )
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        table = [[_plain(v) for v in row] for row in rows]
+        widths = [len(str(h)) * 2 + 2 for h in headers]
+        for values in table:
+            for i, value in enumerate(values[: len(widths)]):
+                widths[i] = min(60, max(widths[i], len(str(value)) + 2))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        header_cells = [_text_cell(sheet, header) for header in headers]
+        for cell in header_cells:
+            cell.font = Font(bold=True)
+        sheet.append(header_cells)
+        for values in table:
+            sheet.append(
+                [_text_cell(sheet, v) if isinstance(v, str) and v.startswith("=") else v for v in values]
+            )
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from peiyu.accounts.models import User
 from peiyu.incubation.models import Incubator, IntakeStatus, Level, Residency
@@ -81,7 +82,7 @@ def admit(county_officer: User) -> Callable[..., Residency]:
             ),
             by=county_officer,
         )
-        start = started_on or add_months(datetime.date.today(), -months)
+        start = started_on or add_months(timezone.localdate(), -months)
         intake.decide_intake(application, decision=IntakeStatus.ADMITTED, by=county_officer, started_on=start)
         return Residency.objects.get(intake=application)
 

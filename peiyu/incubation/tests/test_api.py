@@ -39,7 +39,7 @@ def test_an_operator_token_lists_its_own_residents_with_their_limits(
     late = admit(incubator, "逾期队", months=7)
     admit(incubator, "新队", months=1)
     theirs = admit(other_incubator, "他队", months=1)
-    root = User.objects.create_superuser("root", password="x-Root-2026")  # noqa: S106
+    root = User.objects.create_superuser("root", password="x-Root-2026")
     _token, secret = create_api_token(owner=incubator_operator, name="对接", by=root)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     page = client.get("/api/v1/residencies", **headers).json()

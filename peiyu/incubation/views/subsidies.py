@@ -32,9 +32,8 @@ from peiyu.incubation.models import (
     SubsidyQuerySet,
     SubsidyStatus,
 )
-from peiyu.incubation.reports import Sheet, workbook
 from peiyu.incubation.services import subsidies as services
-from peiyu.lib.xlsx import xlsx_response
+from peiyu.lib.xlsx import Sheet, sheets_bytes, xlsx_response
 
 VIEW = "incubation.view_subsidy"
 PAY = "incubation.pay_subsidy"
@@ -145,7 +144,7 @@ def subsidy_export(request: HttpRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('incubation:subsidy-list')}?{request.GET.urlencode()}")
     totals = _matching(_user(request), data, status=False).totals()
-    return xlsx_response("孵化补贴.xlsx", workbook(_export_sheets(rows, totals)))
+    return xlsx_response("孵化补贴.xlsx", sheets_bytes(_export_sheets(rows, totals)))
 
 
 @login_required
