@@ -43,7 +43,7 @@ class Level(models.TextChoices):
 
 class IncubatorStatus(models.TextChoices):
     ACTIVE = "active", _("Operating")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("incubator status", "Closed")
 
 
 class IncubatorQuerySet(ScopedQuerySet["Incubator"]):
@@ -254,7 +254,7 @@ class ApplicantKind(models.TextChoices):
 class IntakeStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ADMITTED = "admitted", _("Admitted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("intake status", "Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -497,7 +497,7 @@ class Residency(models.Model):
 class ExtensionStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("extension status", "Declined")
 
 
 EXTENSION_TRANSITIONS: dict[str, set[str]] = {
@@ -578,7 +578,7 @@ class TrainingEvent(models.Model):
     held_on = models.DateField(_("held on"))
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     place = models.CharField(_("place"), max_length=150, blank=True)
-    provider = models.CharField(_("provider"), max_length=100)
+    provider = models.CharField(pgettext_lazy("training event", "provider"), max_length=100)
     description = models.TextField(_("content"), blank=True)
     created_by = models.ForeignKey(AUTH, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -609,7 +609,7 @@ class Service(models.Model):
     )
     kind = models.CharField(_("service type"), max_length=24, choices=ServiceKind.choices)
     delivered_on = models.DateField(_("delivered on"))
-    provider = models.CharField(_("provider"), max_length=100)
+    provider = models.CharField(pgettext_lazy("incubation service", "provider"), max_length=100)
     expert = models.ForeignKey(
         "people.Expert",
         verbose_name=_("expert from the pool"),

@@ -13,6 +13,7 @@ from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peiyu.incubation.models import (
     CURRENT,
@@ -313,7 +314,7 @@ def report_xlsx(report: CohortReport) -> bytes:
     summary = [
         (_("Incubator"), report.incubator.name),
         (_("Cohort"), call.title),
-        (_("Call open"), f"{call.opens_on.isoformat()} – {call.closes_on.isoformat()}"),
+        (_("Call period"), f"{call.opens_on.isoformat()} – {call.closes_on.isoformat()}"),
         (_("Admitted"), report.admitted),
         (_("In residence"), report.current),
         (_("Graduated"), report.graduated),
@@ -346,8 +347,16 @@ def report_xlsx(report: CohortReport) -> bytes:
     ]
     return sheets_bytes(
         [
-            (_("Summary"), [_("Item"), _("Value")], summary),
-            (_("Services"), [_("Service type"), _("Services"), _("Hours"), _("Attendees")], services),
+            (
+                pgettext("cohort report", "Summary"),
+                [pgettext("cohort report", "Item"), pgettext("cohort report", "Value")],
+                summary,
+            ),
+            (
+                _("Services"),
+                [_("Service type"), pgettext("count", "Services"), _("Hours"), _("Attendees")],
+                services,
+            ),
             (_("Subsidies"), [_("Kind"), _("Granted or paid (yuan)"), _("Paid (yuan)")], subsidies),
             (
                 _("Residents"),
@@ -359,7 +368,7 @@ def report_xlsx(report: CohortReport) -> bytes:
                     _("Organization"),
                     _("Credit code or filing number"),
                     _("Registry application"),
-                    _("Service hours"),
+                    pgettext("incubation", "Service hours"),
                     _("Score at intake (%)"),
                     _("Score at exit (%)"),
                     _("Subsidies (yuan)"),

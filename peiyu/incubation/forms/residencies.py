@@ -77,7 +77,7 @@ class ServiceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Service type"), choices=ServiceKind.choices)
     delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE)
     provider = forms.CharField(
-        label=_("Provider"),
+        label=pgettext_lazy("incubation service", "Provider"),
         max_length=100,
         help_text=_("Who delivered it: a staff member, a unit or a person."),
     )

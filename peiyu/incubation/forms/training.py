@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.incubation.models import Incubator, Residency, ServiceKind
 from peiyu.incubation.services.residencies import EventValues
@@ -35,7 +36,9 @@ class EventForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=150, required=False)
     provider = forms.CharField(
-        label=_("Provider"), max_length=100, help_text=_("The trainer or the unit giving the training.")
+        label=pgettext_lazy("training event", "Provider"),
+        max_length=100,
+        help_text=_("The trainer or the unit giving the training."),
     )
     description = forms.CharField(
         label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
@@ -76,7 +79,11 @@ class AttendanceForm(forms.Form):
                 label=resident.name, required=False, initial=people is not None
             )
             self.fields[f"people_{resident.pk}"] = forms.IntegerField(
-                label=_("People"), min_value=1, max_value=1000, required=False, initial=people or 1
+                label=pgettext_lazy("head count", "People"),
+                min_value=1,
+                max_value=1000,
+                required=False,
+                initial=people or 1,
             )
 
     def rows(self) -> list[tuple[Residency, forms.BoundField, forms.BoundField]]:

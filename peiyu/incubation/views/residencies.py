@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -153,8 +153,8 @@ def _export(rows: Sequence[Residency], today: datetime.date) -> HttpResponse:
         _("Ended on"),
         _("Months in residence"),
         _("Status"),
-        _("Services"),
-        _("Service hours"),
+        pgettext("count", "Services"),
+        pgettext("incubation", "Service hours"),
     ]
     values = (
         (

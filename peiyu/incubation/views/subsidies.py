@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
@@ -128,7 +129,7 @@ def _export_sheets(rows: list[Subsidy], totals: list[dict[str, Any]]) -> list[Sh
         *((t["year"], t["incubator__name"], *(t[key] for key in AMOUNTS)) for t in totals),
         (_("Total"), "", *(grand[key] for key in AMOUNTS)),
     ]
-    amounts = [_("Start-up"), _("Residency"), _("Paid"), _("To pay"), _("Total")]
+    amounts = [_("Start-up"), pgettext("subsidy amount", "Residency"), _("Paid"), _("To pay"), _("Total")]
     return [(_("Subsidies"), headers, records), (_("Totals"), [_("Year"), _("Incubator"), *amounts], sums)]
 
 
