@@ -139,9 +139,7 @@ ROLES: dict[str, Role] = {
     "village_worker": Role(
         _("Village worker"), AccountType.STAFF, (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator")
     ),
-    "incubator_operator": Role(
-        _("Incubator operator"), AccountType.INCUBATOR_OPERATOR, _INCUBATION_WORK
-    ),
+    "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, _INCUBATION_WORK),
     "organization": Role(
         _("Organization"),
         AccountType.ORGANIZATION,
