@@ -15,6 +15,8 @@ from django.test import Client
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.models import User
+from peiyu.incubation import demo as incubation_demo
+from peiyu.incubation.models import IntakeApplication, StaffMember
 from peiyu.lib import idcard
 from peiyu.orgs import demo as orgs_demo
 from peiyu.orgs.models import Application, Organization
@@ -53,6 +55,8 @@ def secrets() -> set[str]:
         (Application, ("applicant_phone",)),
         (User, ("phone",)),
         (CitizenReport, ("contact",)),
+        (IntakeApplication, ("contact_phone",)),
+        (StaffMember, ("phone",)),
     ):
         for row in model.objects.values_list(*fields):
             values.update(v for v in row if v and len(v) >= 11)
@@ -129,6 +133,7 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
     orgs_demo.build()
     people_demo.build(volunteers=120)
     supervision_demo.build()
+    incubation_demo.build()
     known = secrets()
     assert len(known) > 200  # the demo does hold personal data to leak
     issued = Certificate.objects.filter(status=CertificateStatus.ISSUED).first()
@@ -141,15 +146,26 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         "/api/v1/organizations",
         "/api/v1/hsds/organizations",
         f"/api/v1/certificates/{issued.number}",
+        "/api/v1/incubators",
+        "/api/v1/residencies",
     ]
-    starts = ["/", "/workbench/", *api, f"/certificates/{issued.number}/", "/supervision/citizen-reports/"]
+    starts = [
+        "/",
+        "/workbench/",
+        *api,
+        f"/certificates/{issued.number}/",
+        "/supervision/citizen-reports/",
+        "/incubation/",
+        "/incubation/intake/?status=",
+    ]
     total = 0
-    for username in ("county", "daibu", "village", "admin", "org", "expert", "volunteer"):
+    for username in ("county", "daibu", "village", "admin", "incubator", "org", "expert", "volunteer"):
         client = Client()
         client.force_login(accounts[username])
         visited, problems = crawl(client, starts, known)
         total += visited
         assert not problems, f"{username}: {problems[:5]}"
-    visited, problems = crawl(Client(), ["/", "/directory/", f"/certificates/{issued.number}/", *api], known)
+    public = ["/", "/directory/", "/incubators/", f"/certificates/{issued.number}/", *api]
+    visited, problems = crawl(Client(), public, known)
     assert not problems, problems[:5]
     assert total > 300
