@@ -19,7 +19,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument(
-        "--only", choices=["regions", "orgs", "people", "supervision"], help="run one group of figures"
+        "--only",
+        choices=["regions", "orgs", "people", "supervision", "incubation"],
+        help="run one group of figures",
     )
     args = parser.parse_args()
 
@@ -32,9 +34,10 @@ def main() -> int:
     data.mkdir(exist_ok=True)
     database = settings.DATABASES["default"]
     database.setdefault("TEST", {})
-    # The people figures load 20,000,000 rows (minutes), the supervision ones 4,000,000: their own
-    # databases, so that another benchmark run does not drop them (or fail on them) meanwhile.
-    suffix = f"-{args.only}" if args.only in ("people", "supervision") else ""
+    # The people figures load 20,000,000 rows (minutes), the supervision ones 4,000,000 and the
+    # incubation ones 6,000,000: their own databases, so that another benchmark run does not drop
+    # them (or fail on them) meanwhile.
+    suffix = f"-{args.only}" if args.only in ("people", "supervision", "incubation") else ""
     if database["ENGINE"].endswith("sqlite3"):
         database["TEST"]["NAME"] = str(data / f"bench{suffix}.sqlite3")
     else:
@@ -43,7 +46,7 @@ def main() -> int:
 
     from django.db import connection
 
-    from bench import orgs, people, regions, supervision
+    from bench import incubation, orgs, people, regions, supervision
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
@@ -53,6 +56,7 @@ def main() -> int:
             ("orgs", orgs),
             ("people", people),
             ("supervision", supervision),
+            ("incubation", incubation),
         ):
             if args.only in (None, name):
                 for line in group.run(scale=args.scale):

@@ -783,7 +783,10 @@ class Subsidy(models.Model):
         verbose_name_plural = _("subsidies")
         ordering = ["-year", "-id"]
         permissions = [("pay_subsidy", _("Can grant and pay incubation subsidies"))]
-        indexes = [models.Index(fields=["year", "incubator"], name="subsidy_year_incubator")]
+        # Covers the totals per year and incubator (an index-only scan province-wide).
+        indexes = [
+            models.Index(fields=["year", "incubator", "status", "kind", "amount"], name="subsidy_year_totals")
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=Decimal(0)), name="subsidy_amount_positive"),
             models.CheckConstraint(
