@@ -33,6 +33,13 @@ class IncubatorScoped(ScopedQuerySet[Any]):
     owner_lookup = "incubator__accounts"
 
 
+class ResidencyScoped(ScopedQuerySet[Any]):
+    """Rows that belong to a residency: reached the way its incubator is."""
+
+    region_lookup = "residency__incubator__region"
+    owner_lookup = "residency__incubator__accounts"
+
+
 # Incubators ------------------------------------------------------------------------------
 
 
@@ -507,9 +514,8 @@ EXTENSION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class ExtensionQuerySet(ScopedQuerySet["Extension"]):
-    region_lookup = "residency__incubator__region"
-    owner_lookup = "residency__incubator__accounts"
+class ExtensionQuerySet(ResidencyScoped):
+    pass
 
 
 class Extension(models.Model):
@@ -595,9 +601,8 @@ class TrainingEvent(models.Model):
         return self.title
 
 
-class ServiceQuerySet(ScopedQuerySet["Service"]):
-    region_lookup = "residency__incubator__region"
-    owner_lookup = "residency__incubator__accounts"
+class ServiceQuerySet(ResidencyScoped):
+    pass
 
 
 class Service(models.Model):
@@ -659,9 +664,8 @@ class Stage(models.TextChoices):
     EXIT = "exit", _("At exit")
 
 
-class AssessmentQuerySet(ScopedQuerySet["Assessment"]):
-    region_lookup = "residency__incubator__region"
-    owner_lookup = "residency__incubator__accounts"
+class AssessmentQuerySet(ResidencyScoped):
+    pass
 
 
 class Assessment(models.Model):

@@ -34,15 +34,22 @@ def graduation_kind(residency: Residency) -> str | None:
     return None
 
 
+def too_early(residency: Residency, today: datetime.date) -> str:
+    """Why the resident cannot graduate yet (the shortest residency has not passed), or ""."""
+    earliest = earliest_graduation(residency)
+    if today >= earliest:
+        return ""
+    return _("%(name)s can graduate from %(day)s, after the shortest residency.") % {
+        "name": residency.name,
+        "day": earliest.isoformat(),
+    }
+
+
 def _check_may_graduate(residency: Residency, today: datetime.date) -> None:
     if residency.status != ResidencyStatus.ACTIVE:
         raise TransitionError(_("Only a resident in residence can start graduating."))
-    earliest = earliest_graduation(residency)
-    if today < earliest:
-        raise DomainError(
-            _("%(name)s can graduate from %(day)s, after the shortest residency.")
-            % {"name": residency.name, "day": earliest.isoformat()}
-        )
+    if reason := too_early(residency, today):
+        raise DomainError(reason)
 
 
 @audit.service("incubation.start_graduation")

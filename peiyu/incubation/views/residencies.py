@@ -640,12 +640,7 @@ def residency_graduate(request: HttpRequest, pk: int) -> HttpResponse:
     if valid and (message := _start(request, residency, extra, record, before)):
         return _done(request, residency, message)
     limits = _limits(residency, today)
-    refusal = (
-        _("%(name)s can graduate from %(day)s, after the shortest residency.")
-        % {"name": residency.name, "day": limits["earliest"].isoformat()}
-        if not limits["may_graduate"]
-        else ""
-    )
+    refusal = graduation.too_early(residency, today)
     context = {
         "residency": residency,
         "kind": kind,
