@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "peiyu.people",
     "peiyu.supervision",
     "peiyu.incubation",
+    "peiyu.funding",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("regions/", include("peiyu.regions.urls")),
     path("orgs/", include("peiyu.orgs.urls")),
     path("incubation/", include("peiyu.incubation.urls")),
+    path("funding/", include("peiyu.funding.urls")),
     path("people/", include("peiyu.people.urls")),
     path("supervision/", include("peiyu.supervision.urls")),
     path("api/v1/", api.urls),

@@ -74,6 +74,38 @@ _INCUBATION_WORK = (
     "incubation.add_service",
     "incubation.add_assessment",
 )
+_FUNDING_VIEW = (
+    "funding.view_need",
+    "funding.view_catalogitem",
+    "funding.view_project",
+    "funding.view_round",
+    "funding.view_application",
+    "funding.view_objection",
+    "funding.view_contract",
+    "funding.view_tranche",
+    "funding.view_evaluation",
+    "funding.view_progressreport",
+    "funding.view_casesubsidy",
+)
+# Needs come in from villages and towns; everyone on the staff side records and sorts them.
+_NEEDS_DESK = ("funding.view_need", "funding.add_need", "funding.change_need")
+# What running funding rounds takes at the county: catalog, library, rounds, contracts, payments.
+_FUNDING_WORK = (
+    *_FUNDING_VIEW,
+    *_NEEDS_DESK,
+    "funding.add_catalogitem",
+    "funding.change_catalogitem",
+    "funding.add_project",
+    "funding.change_project",
+    "funding.manage_round",
+    "funding.add_application",
+    "funding.change_contract",
+    "funding.add_evaluation",
+    "funding.pay_tranche",
+    "funding.change_progressreport",
+    "funding.add_casesubsidy",
+    "funding.pay_case_subsidy",
+)
 # Registering residents as volunteers is everyday work down to the village.
 _PEOPLE_DESK = ("people.add_volunteer", "people.change_volunteer", "people.add_servicerecord")
 _OFFICER = (
@@ -122,6 +154,7 @@ ROLES: dict[str, Role] = {
             "supervision.manage_listing",
             "supervision.record_sanction",
             "supervision.manage_grades",
+            *_FUNDING_WORK,
         ),
     ),
     "town_officer": Role(
@@ -134,10 +167,15 @@ ROLES: dict[str, Role] = {
             "orgs.import_organizations",
             *_INCUBATION_WORK,
             "incubation.decide_extension",
+            *_FUNDING_VIEW,
+            *_NEEDS_DESK,
+            "funding.add_casesubsidy",
         ),
     ),
     "village_worker": Role(
-        _("Village worker"), AccountType.STAFF, (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator")
+        _("Village worker"),
+        AccountType.STAFF,
+        (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator", *_NEEDS_DESK),
     ),
     "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, _INCUBATION_WORK),
     "organization": Role(
@@ -164,12 +202,29 @@ ROLES: dict[str, Role] = {
             "supervision.view_graderound",
             "supervision.view_gradeentry",
             "supervision.view_grade",
+            "funding.view_round",
+            "funding.view_project",
+            "funding.add_project",
+            "funding.view_application",
+            "funding.add_application",
+            "funding.view_contract",
+            "funding.view_tranche",
+            "funding.view_evaluation",
+            "funding.view_progressreport",
+            "funding.add_progressreport",
+            "funding.view_casesubsidy",
         ),
     ),
     "expert": Role(
         _("Expert"),
         AccountType.EXPERT,
-        ("people.view_engagement", "supervision.view_gradeentry", "supervision.add_score"),
+        (
+            "people.view_engagement",
+            "supervision.view_gradeentry",
+            "supervision.add_score",
+            "funding.view_application",
+            "funding.add_reviewscore",
+        ),
     ),
     "volunteer": Role(
         _("Volunteer"),

@@ -37,6 +37,7 @@ NAVIGATION: list[NavItem] = [
 GROUPS: dict[str, tuple[str | Promise, str]] = {
     "registry": (_("Registry"), "buildings"),
     "incubation": (_("Incubation"), "house-heart"),
+    "funding": (_("Funding"), "cash-coin"),
     "people": (_("People"), "people"),
     "supervision": (_("Supervision"), "shield-check"),
     "system": (_("System"), "gear"),
@@ -44,6 +45,7 @@ GROUPS: dict[str, tuple[str | Promise, str]] = {
 APP_GROUPS: dict[str, str] = {
     "orgs": "registry",
     "incubation": "incubation",
+    "funding": "funding",
     "people": "people",
     "supervision": "supervision",
 }

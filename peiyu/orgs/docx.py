@@ -40,6 +40,7 @@ SERIES = {
     "supervision": "监",
     "grade": "评",
     "incubation": "孵",
+    "funding": "购",
 }
 
 
