@@ -37,6 +37,15 @@ def test_navigation_follows_permissions(
         "/incubation/events/",
         "/incubation/subsidies/",
     }
+    funding = {
+        "/funding/needs/",
+        "/funding/catalog/",
+        "/funding/projects/",
+        "/funding/rounds/",
+        "/funding/applications/",
+        "/funding/contracts/",
+        "/funding/case-subsidies/",
+    }
     people = {
         "/people/volunteers/",
         "/people/hours/",
@@ -72,10 +81,18 @@ def test_navigation_follows_permissions(
         "/accounts/users/",
         *registry,
         *incubation,
+        *funding,
         *people,
         *supervision,
     }
-    assert nav_urls(login(village_worker)) == {"/workbench/", "/regions/", "/incubation/", *registry, *people}
+    assert nav_urls(login(village_worker)) == {
+        "/workbench/",
+        "/regions/",
+        "/incubation/",
+        "/funding/needs/",
+        *registry,
+        *people,
+    }
     # An incubator's operator runs its incubator and nothing else.
     assert nav_urls(login(incubator_operator)) == {"/workbench/", *incubation}
     # An organization's own account sees its own record, applications, volunteers and hours.
@@ -87,9 +104,16 @@ def test_navigation_follows_permissions(
         "/supervision/campaigns/",
         "/supervision/grades/",
         "/supervision/visits/",
+        *(funding - {"/funding/needs/", "/funding/catalog/"}),
     }
     assert nav_urls(login(volunteer)) == {"/workbench/", "/people/me/"}
-    assert nav_urls(login(expert)) == {"/workbench/", "/people/experts/me/", "/supervision/grades/"}
+    assert nav_urls(login(expert)) == {
+        "/workbench/",
+        "/people/experts/me/",
+        "/supervision/grades/",
+        "/funding/applications/",
+        "/funding/reviews/",
+    }
 
 
 def test_workbench_shows_the_scope(daibu_officer: User, organization_account: User, login: Login) -> None:

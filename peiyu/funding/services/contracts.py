@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from peiyu.funding.models import (
     TRANCHE_TRANSITIONS,
     Application,
     Contract,
+    ContractQuerySet,
     ContractStatus,
     Evaluation,
     Milestone,
@@ -164,6 +166,23 @@ def pay_tranche(tranche: Tranche, *, paid_on: datetime.date, voucher: str, by: U
     )
 
 
+def final_due(contracts: ContractQuerySet, today: datetime.date) -> ContractQuerySet:
+    """Contracts in delivery (or stopped) whose service period has ended without a final
+    evaluation: the office owes them one."""
+    finals = Evaluation.objects.filter(contract=OuterRef("pk"), stage=Stage.FINAL)
+    return contracts.filter(
+        status__in=[ContractStatus.SIGNED, ContractStatus.STOPPED], ends_on__lt=today
+    ).exclude(Exists(finals))
+
+
+# The milestones a passed evaluation of each stage has reached: passing again after a failure
+# also frees the earlier tranches the failure held.
+REACHED = {
+    Stage.MID_TERM: (Milestone.SIGNING, Milestone.MID_TERM),
+    Stage.FINAL: (Milestone.SIGNING, Milestone.MID_TERM, Milestone.FINAL),
+}
+
+
 def beneficiary_score(contract: Contract) -> tuple[Decimal | None, int]:
     """The beneficiaries' score out of 100 from the satisfaction responses (the mean of both
     questions, 5 = 100), and how many responded."""
@@ -258,7 +277,16 @@ def record_evaluation(
                 round=round,
                 note=_("Passed on re-evaluation"),
             )
-        _release(contract, stage, by=by)
+        for milestone in REACHED[Stage(stage)]:
+            _release(contract, milestone, by=by)
+        # A later tranche held by the failure stays held until its own milestone; say so
+        # instead of repeating the failure that has since been made good.
+        for tranche in contract.tranches.filter(status=TrancheStatus.HELD):
+            tranche.hold_reason = _("Waits for its milestone: %(milestone)s.") % {
+                "milestone": tranche.get_milestone_display()
+            }
+            tranche.version += 1
+            tranche.save(update_fields=["hold_reason", "version"])
         if stage == Stage.FINAL:
             move(contract, to=ContractStatus.COMPLETED, transitions=CONTRACT_TRANSITIONS, by=by, round=round)
     else:
