@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -141,8 +141,28 @@ CATALOG_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class CatalogItemQuerySet(ScopedQuerySet["CatalogItem"]):
+class CountyWide(ScopedQuerySet[Any]):
+    """What a county publishes for everyone under it: staff see the rows of their subtree and
+    of the regions above them (a town officer sees the county's catalog and rounds); writes
+    stay with the county, checked by the services."""
+
     region_lookup = "region"
+    # Rows above are seen only once published (drafts stay with the county).
+    shared_when: ClassVar[Q] = Q()
+
+    def visible_to(self, user: Any) -> Self:
+        if user.is_authenticated and user.is_active and not user.is_superuser and user.is_staff_account:
+            if not user.region_id:
+                return self.none()
+            from peiyu.core.options import ancestors
+
+            above = ancestors(user.region_id)[1:]
+            return self.in_region(user.region_id) | self.filter(self.shared_when, region_id__in=above)
+        return super().visible_to(user)
+
+
+class CatalogItemQuerySet(CountyWide):
+    shared_when = ~Q(status="draft")
 
     def published(self) -> Self:
         return self.filter(status=CatalogStatus.PUBLISHED)
@@ -322,8 +342,8 @@ def default_tranches() -> list[dict[str, Any]]:
     return [dict(row) for row in DEFAULT_TRANCHES]
 
 
-class RoundQuerySet(ScopedQuerySet["Round"]):
-    region_lookup = "region"
+class FundingRoundQuerySet(CountyWide):
+    shared_when = ~Q(status="draft")
 
     def public(self) -> Self:
         """What the portal shows: every round once it has been opened."""
@@ -400,7 +420,7 @@ class Round(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = RoundQuerySet.as_manager()
+    objects = FundingRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funding round")
@@ -508,7 +528,7 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 SUBMITTED = [A.ELIGIBLE, A.INELIGIBLE, A.REVIEWING, A.SCORED, A.SELECTED, A.NOT_SELECTED, A.AWARDED]
 
 
-class ApplicationQuerySet(ScopedQuerySet["Application"]):
+class FundingApplicationQuerySet(ScopedQuerySet["Application"]):
     """Staff see the applications to their region's rounds; organizations their own; experts
     the ones assigned to them."""
 
@@ -602,7 +622,7 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = FundingApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funding application")
