@@ -876,6 +876,14 @@ class ContractQuerySet(ScopedQuerySet["Contract"]):
     def for_listing(self) -> Self:
         return self.select_related("application", "application__round", "application__organization")
 
+    def final_due(self, today: Any) -> Self:
+        """Contracts in delivery (or stopped) whose service period has ended without a final
+        evaluation: the office owes them one."""
+        finals = Evaluation.objects.filter(contract=models.OuterRef("pk"), stage=Stage.FINAL)
+        return self.filter(
+            status__in=[ContractStatus.SIGNED, ContractStatus.STOPPED], ends_on__lt=today
+        ).exclude(models.Exists(finals))
+
 
 def _feedback_token() -> str:
     return uuid.uuid4().hex

@@ -30,7 +30,6 @@ from peiyu.funding.models import (
     Tranche,
     TrancheStatus,
 )
-from peiyu.funding.services.contracts import final_due
 
 MANAGE = "funding.manage_round"
 
@@ -113,7 +112,7 @@ def contracts_waiting(user: User) -> list[Todo]:
         count = Tranche.objects.visible_to(user).filter(status=TrancheStatus.DUE).count()
         todos += _todo(_("Tranches released, to pay"), count, f"{url}?attention={TO_PAY}")
     if user.has_perm("funding.add_evaluation"):
-        count = final_due(Contract.objects.visible_to(user), timezone.localdate()).count()
+        count = Contract.objects.visible_to(user).final_due(timezone.localdate()).count()
         todos += _todo(
             _("Contracts ended without a final evaluation"), count, f"{url}?attention={FINAL_DUE}", "danger"
         )

@@ -20,7 +20,6 @@ from peiyu.funding.models import (
     Tranche,
     TrancheStatus,
 )
-from peiyu.funding.services.contracts import final_due
 
 # A date input takes ISO dates whatever the interface language formats dates as.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -77,7 +76,7 @@ class ContractFilterForm(forms.Form):
                 Exists(Tranche.objects.filter(contract=OuterRef("pk"), status=wanted))
             )
         elif data["attention"] == FINAL_DUE:
-            contracts = final_due(contracts, timezone.localdate())
+            contracts = contracts.final_due(timezone.localdate())
         if text := data["q"].strip():
             contracts = contracts.filter(
                 Q(application__organization__name__icontains=text)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,6 @@ from peiyu.funding.models import (
     TRANCHE_TRANSITIONS,
     Application,
     Contract,
-    ContractQuerySet,
     ContractStatus,
     Evaluation,
     Milestone,
@@ -164,15 +162,6 @@ def pay_tranche(tranche: Tranche, *, paid_on: datetime.date, voucher: str, by: U
         note=f"{tranche.amount} · {voucher.strip()}",
         fields=("paid_on", "voucher"),
     )
-
-
-def final_due(contracts: ContractQuerySet, today: datetime.date) -> ContractQuerySet:
-    """Contracts in delivery (or stopped) whose service period has ended without a final
-    evaluation: the office owes them one."""
-    finals = Evaluation.objects.filter(contract=OuterRef("pk"), stage=Stage.FINAL)
-    return contracts.filter(
-        status__in=[ContractStatus.SIGNED, ContractStatus.STOPPED], ends_on__lt=today
-    ).exclude(Exists(finals))
 
 
 # The milestones a passed evaluation of each stage has reached: passing again after a failure
