@@ -64,7 +64,7 @@ OPEN_TERMS = {"call_text", "closes_on", "outline_closes_on"}
 
 def current(round: Round, *statuses: str) -> Round:
     """The round as it is now, locked, in one of ``statuses``."""
-    fresh = Round.objects.select_for_update().select_related("region").get(pk=round.pk)
+    fresh: Round = Round.objects.select_for_update().select_related("region").get(pk=round.pk)
     if statuses and fresh.status not in statuses:
         raise DomainError(
             _("Not possible while the round is “%(status)s”.") % {"status": fresh.get_status_display()}
