@@ -88,3 +88,4 @@ def region_children(request: HttpRequest, code: str, paging: Query[PageQuery]) -
 api.add_router("/", "peiyu.api.organizations.router")
 api.add_router("/", "peiyu.api.people.router")
 api.add_router("/", "peiyu.api.incubation.router")
+api.add_router("/", "peiyu.api.funding.router")

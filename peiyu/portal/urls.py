@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peiyu.portal import citizen, credit, incubators, views
+from peiyu.portal import citizen, credit, feedback, incubators, needs, rounds, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("incubators/<int:pk>/", incubators.incubator_detail, name="incubator-detail"),
     path("incubators/<int:pk>/apply/", incubators.incubator_apply, name="incubator-apply"),
     path("incubators/<int:pk>/apply/done/", incubators.incubator_apply_done, name="incubator-apply-done"),
+    path("rounds/", rounds.round_list, name="round-list"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round-detail"),
+    path("needs/new/", needs.need_new, name="need-new"),
+    path("needs/new/done/", needs.need_done, name="need-done"),
+    path("needs/status/", needs.need_status, name="need-status"),
+    path("feedback/<str:token>/", feedback.feedback_form, name="feedback"),
+    path("feedback/<str:token>/thanks/", feedback.feedback_thanks, name="feedback-thanks"),
 ]
