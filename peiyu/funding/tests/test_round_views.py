@@ -625,3 +625,15 @@ def test_the_ranking_and_objections_take_the_same_queries_for_more_rows(
     assert (len(one.context["objections"]), len(three.context["objections"])) == (1, 3)
     assert len(more) == len(few)
     assert PHONE not in three.content.decode()
+
+
+def test_county_staff_enter_paper_applications_from_an_open_round(
+    make_round: Callable[..., Round], county_officer: User, login: Login
+) -> None:
+    round = make_round()
+    client = login(county_officer)
+    assert 'data-testid="enter-paper"' not in client.get(url("round-detail", round.pk)).content.decode()
+    rounds.open_round(round, by=county_officer)
+    page = client.get(url("round-detail", round.pk)).content.decode()
+    assert 'data-testid="enter-paper"' in page and url("application-create", round.pk) in page
+    assert client.get(url("application-create", round.pk)).status_code == 200
