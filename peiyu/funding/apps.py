@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FundingConfig(AppConfig):
@@ -41,7 +42,10 @@ class FundingConfig(AppConfig):
             NavItem(_("Project library"), "funding:project-list", "collection", "funding.view_project"),
             NavItem(_("Funding rounds"), "funding:round-list", "trophy", "funding.view_round"),
             NavItem(
-                _("Applications"), "funding:application-list", "file-earmark-text", "funding.view_application"
+                pgettext_lazy("funding application", "Applications"),
+                "funding:application-list",
+                "file-earmark-text",
+                "funding.view_application",
             ),
             NavItem(_("My reviews"), "funding:review-list", "clipboard-check", "funding.add_reviewscore"),
             NavItem(_("Contracts"), "funding:contract-list", "file-earmark-check", "funding.view_contract"),

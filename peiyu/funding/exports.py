@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peiyu.funding.models import (
     Application,
@@ -314,7 +315,7 @@ def grants_sheets(applications: QuerySet[Application], rounds: Iterable[Round]) 
     rows = list(awarded(applications))
     headers = [
         _("Year"),
-        _("Round"),
+        pgettext("funding round", "Round"),
         _("Organization"),
         _("Credit code or filing number"),
         _("Project"),
@@ -331,7 +332,7 @@ def grants_sheets(applications: QuerySet[Application], rounds: Iterable[Round]) 
     ]
     summary = [
         _("Year"),
-        _("Round"),
+        pgettext("funding round", "Round"),
         _("Status"),
         _("Budget (yuan)"),
         _("Projects awarded"),

@@ -76,9 +76,11 @@ class Need(models.Model):
     """A need raised by residents (on the portal) or by a village worker: what is missing, for
     whom and where. Duplicates are merged into one, which then counts their supporters."""
 
-    reference = models.CharField(_("reference"), max_length=10, unique=True, default=_need_reference)
+    reference = models.CharField(
+        pgettext_lazy("need", "reference"), max_length=10, unique=True, default=_need_reference
+    )
     title = models.CharField(_("need"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("need", "description"), blank=True)
     field = models.ForeignKey("orgs.Field", verbose_name=_("field"), on_delete=models.PROTECT)
     target_group = models.ForeignKey(
         "orgs.TargetGroup", verbose_name=_("target group"), on_delete=models.PROTECT, null=True, blank=True
@@ -101,7 +103,7 @@ class Need(models.Model):
         related_name="duplicates",
     )
     answer = models.TextField(_("answer"), blank=True)
-    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_on = models.DateField(pgettext_lazy("need", "answered on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
@@ -243,7 +245,7 @@ class Project(models.Model):
     title = models.CharField(_("project"), max_length=100)
     field = models.ForeignKey("orgs.Field", verbose_name=_("field"), on_delete=models.PROTECT)
     target_groups = models.ManyToManyField("orgs.TargetGroup", verbose_name=_("target groups"), blank=True)
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(pgettext_lazy("funding project", "summary"))
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
     catalog_item = models.ForeignKey(
         CatalogItem,
@@ -503,7 +505,7 @@ class ApplicationStatus(models.TextChoices):
     OUTLINE = "outline", _("Outline sent")
     INVITED = "invited", _("Invited to send the full proposal")
     NOT_INVITED = "not_invited", _("Outline not taken further")
-    INELIGIBLE = "ineligible", _("Not eligible")
+    INELIGIBLE = "ineligible", pgettext_lazy("funding application status", "Not eligible")
     ELIGIBLE = "eligible", _("Eligible")
     REVIEWING = "reviewing", _("Being reviewed")
     SCORED = "scored", pgettext_lazy("funding application status", "Scored")
@@ -593,7 +595,7 @@ class Application(models.Model):
     area = models.ForeignKey(
         "regions.Region", verbose_name=_("where it serves"), on_delete=models.PROTECT, related_name="+"
     )
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(pgettext_lazy("funding project", "summary"))
     need_statement = models.TextField(_("the need it answers"), blank=True)
     beneficiaries = models.PositiveIntegerField(_("people it will serve"), default=0)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
@@ -825,12 +827,15 @@ class Objection(models.Model):
         blank=True,
         related_name="objections",
     )
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     contact = models.CharField(_("contact phone"), max_length=20, blank=True)
     text = models.TextField(_("objection"))
     received_on = models.DateField(_("received on"))
     channel = models.CharField(
-        _("channel"), max_length=8, choices=NeedSource.choices, default=NeedSource.PORTAL
+        pgettext_lazy("objection", "channel"),
+        max_length=8,
+        choices=NeedSource.choices,
+        default=NeedSource.PORTAL,
     )
     answer = models.TextField(_("answer"), blank=True)
     upheld = models.BooleanField(_("upheld"), null=True, blank=True)
@@ -907,7 +912,7 @@ class Contract(models.Model):
     )
     starts_on = models.DateField(_("service from"))
     ends_on = models.DateField(_("service until"))
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(pgettext_lazy("contract", "signed on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ContractStatus.choices, default=ContractStatus.DRAFT
     )
@@ -1011,7 +1016,7 @@ class Evaluation(models.Model):
     weights = models.JSONField(_("weights"), default=dict)
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=2)
     passed = models.BooleanField(_("passed"))
-    summary = models.TextField(_("findings"))
+    summary = models.TextField(pgettext_lazy("evaluation", "findings"))
     evaluated_on = models.DateField(_("evaluated on"))
     recorded_by = models.ForeignKey(AUTH, on_delete=models.PROTECT, related_name="+")
 
@@ -1036,7 +1041,7 @@ class ProgressReport(models.Model):
     """An organization's monthly or quarterly report on its funded project."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reports")
-    period = models.CharField(_("period"), max_length=30)
+    period = models.CharField(pgettext_lazy("progress report", "period"), max_length=30)
     activities = models.PositiveIntegerField(_("activities held"), default=0)
     people_served = models.PositiveIntegerField(_("people served"), default=0)
     spent = _money(_("spent to date (yuan)"), default=ZERO)

@@ -12,14 +12,15 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.accounts.models import User
 from peiyu.core.scoping import code_range
 from peiyu.funding.models import (
     Application,
-    FundingApplicationQuerySet,
     ApplicationStatus,
     CatalogItem,
+    FundingApplicationQuerySet,
     LineCategory,
     Project,
     ProjectStatus,
@@ -40,7 +41,9 @@ def _blank(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 
 
 class ApplicationFilterForm(forms.Form):
-    round = forms.TypedChoiceField(label=_("Round"), coerce=int, empty_value=None, required=False)
+    round = forms.TypedChoiceField(
+        label=pgettext_lazy("funding round", "Round"), coerce=int, empty_value=None, required=False
+    )
     status = forms.ChoiceField(label=_("Status"), choices=_blank(ApplicationStatus.choices), required=False)
     field = forms.TypedChoiceField(label=_("Field"), coerce=int, empty_value=None, required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
@@ -109,7 +112,11 @@ class ProjectForm(forms.Form):
         required=False,
         help_text=_("The whole county or one town."),
     )
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    summary = forms.CharField(
+        label=pgettext_lazy("funding project", "Summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
     need_statement = forms.CharField(
         label=_("The need it answers"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.funding.forms.needs import PlaceField
 from peiyu.funding.models import (
@@ -225,7 +226,7 @@ class ProjectForm(forms.Form):
     )
     target_groups = _target_groups()
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("funding project", "Summary"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What it does, for whom, how often, and what it should achieve."),
@@ -272,7 +273,10 @@ class ProjectForm(forms.Form):
 class ProjectDecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("accept", _("Take it into the library")), ("decline", _("Decline (give the reason)"))],
+        choices=[
+            ("accept", _("Take it into the library")),
+            ("decline", pgettext_lazy("funding decision", "Decline (give the reason)")),
+        ],
         widget=forms.RadioSelect,
         initial="accept",
     )
@@ -282,5 +286,5 @@ class ProjectDecideForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") == "decline" and not (data.get("note") or "").strip():
-            self.add_error("note", _("Give the reason for declining."))
+            self.add_error("note", pgettext_lazy("funding decision", "Give the reason for declining."))
         return data

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.funding.models import (
     ContractQuerySet,
@@ -42,7 +43,9 @@ def _blank(choices: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 
 
 class ContractFilterForm(forms.Form):
-    round = forms.TypedChoiceField(label=_("Round"), coerce=int, empty_value=None, required=False)
+    round = forms.TypedChoiceField(
+        label=pgettext_lazy("funding round", "Round"), coerce=int, empty_value=None, required=False
+    )
     status = forms.ChoiceField(label=_("Status"), choices=_blank(ContractStatus.choices), required=False)
     attention = forms.ChoiceField(
         label=_("Needs attention"),
@@ -122,7 +125,7 @@ class EvaluationForm(forms.Form):
     )
     third_party_score = _score(_("Third party's score (0–100)"))
     third_party = forms.CharField(label=_("Third-party evaluator"), max_length=100)
-    summary = forms.CharField(label=_("Findings"), max_length=5000, widget=TEXT)
+    summary = forms.CharField(label=pgettext_lazy("evaluation", "Findings"), max_length=5000, widget=TEXT)
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DATE)
 
     def __init__(self, *args: Any, responses: int, stage: str, third_party: str = "", **kwargs: Any) -> None:
@@ -146,7 +149,9 @@ def next_stage(evaluations: Iterable[Evaluation]) -> str:
 
 class ReportForm(forms.Form):
     period = forms.CharField(
-        label=_("Period"), max_length=30, help_text=_("The month or quarter it covers, e.g. 2026年第二季度.")
+        label=pgettext_lazy("progress report", "Period"),
+        max_length=30,
+        help_text=_("The month or quarter it covers, e.g. 2026年第二季度."),
     )
     activities = forms.IntegerField(label=_("Activities held"), min_value=0, max_value=100_000, initial=0)
     people_served = forms.IntegerField(label=_("People served"), min_value=0, max_value=10_000_000, initial=0)

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.funding.models import NeedQuerySet, NeedSource, NeedStatus
 from peiyu.funding.services.needs import in_subtree
@@ -23,7 +24,7 @@ NOTE = forms.Textarea(attrs={"rows": 3})
 DECISIONS = [
     ("accept", _("Accept: the office takes it up")),
     ("answer", _("Answer it directly (write the answer)")),
-    ("decline", _("Decline (give the reason)")),
+    ("decline", pgettext_lazy("funding decision", "Decline (give the reason)")),
 ]
 
 
@@ -213,7 +214,9 @@ class DecideForm(forms.Form):
         data = super().clean() or {}
         if data.get("action") in ("answer", "decline") and not (data.get("note") or "").strip():
             message = (
-                _("Write the answer.") if data["action"] == "answer" else _("Give the reason for declining.")
+                _("Write the answer.")
+                if data["action"] == "answer"
+                else pgettext_lazy("funding decision", "Give the reason for declining.")
             )
             self.add_error("note", message)
         return data

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peiyu.accounts.models import User
 from peiyu.core import audit
@@ -258,7 +259,7 @@ def decide_project(
     require_region(by, project.region_id)
     note = note.strip()
     if not accept and not note:
-        raise DomainError(_("Give the reason for declining."))
+        raise DomainError(pgettext("funding decision", "Give the reason for declining."))
     project.decision_note = note[:300]
     to = ProjectStatus.ACCEPTED if accept else ProjectStatus.DECLINED
     return move(project, to=to, transitions=PROJECT_TRANSITIONS, by=by, note=note, fields=("decision_note",))

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peiyu.accounts.models import User
 from peiyu.core import audit
@@ -169,7 +170,9 @@ def decide_need(
     if action in ("decline", "answer"):
         if not note:
             raise DomainError(
-                _("Give the reason for declining.") if action == "decline" else _("Write the answer.")
+                pgettext("funding decision", "Give the reason for declining.")
+                if action == "decline"
+                else _("Write the answer.")
             )
         need.answer, need.answered_on = note, timezone.localdate()
         fields = ("answer", "answered_on")

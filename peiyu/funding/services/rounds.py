@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from peiyu.accounts.models import User
 from peiyu.core import audit
@@ -67,7 +68,8 @@ def current(round: Round, *statuses: str) -> Round:
     fresh: Round = Round.objects.select_for_update().select_related("region").get(pk=round.pk)
     if statuses and fresh.status not in statuses:
         raise DomainError(
-            _("Not possible while the round is “%(status)s”.") % {"status": fresh.get_status_display()}
+            pgettext("funding round", "Not possible while the round is “%(status)s”.")
+            % {"status": fresh.get_status_display()}
         )
     return fresh
 

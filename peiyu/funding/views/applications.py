@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import AccountType, User
@@ -134,7 +135,7 @@ def _rounds_for(user: User, applications: Any) -> Any:
 
 def _export(rows: Sequence[Application], staff: bool) -> HttpResponse:
     headers = [
-        _("Round"),
+        pgettext("funding round", "Round"),
         _("Organization"),
         _("Project title"),
         _("Field"),
@@ -170,7 +171,9 @@ def _export(rows: Sequence[Application], staff: bool) -> HttpResponse:
         if staff:
             row += [a.review_score, a.defense_score, a.final_score, a.rank, a.awarded]
         values.append(row)
-    return xlsx_response("申报项目.xlsx", workbook_bytes(_("Applications"), headers, values))
+    return xlsx_response(
+        "申报项目.xlsx", workbook_bytes(pgettext("funding application", "Applications"), headers, values)
+    )
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
@@ -128,7 +129,7 @@ def _totals(contracts: ContractQuerySet) -> dict[str, Decimal]:
 def _export(rows: Sequence[Contract], totals: dict[str, Decimal]) -> HttpResponse:
     headers = [
         _("Contract number"),
-        _("Round"),
+        pgettext("funding round", "Round"),
         _("Project"),
         _("Organization"),
         _("Credit code or filing number"),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
@@ -76,7 +76,7 @@ def _export(rows: list[Need]) -> HttpResponse:
         _("Status"),
         _("Merged into"),
         _("Answer"),
-        _("Answered on"),
+        pgettext("need", "Answered on"),
     ]
     values = (
         (

@@ -337,7 +337,9 @@ def grants_xlsx(request: HttpRequest, pk: int = 0) -> HttpResponse:
     applications = Application.objects.filter(round__in=rounds.values("pk"))
     sheets = exports.grants_sheets(applications, rounds.with_budget().order_by("-year", "-id"))
     name = f"{round.year}-{round.pk}" if round else timezone.localdate().isoformat()
-    return xlsx_response(f"{_('awarded-grants')}-{name}.xlsx", sheets_bytes(sheets))
+    # Outside the f-string, where xgettext does not look.
+    prefix = _("awarded-grants")
+    return xlsx_response(f"{prefix}-{name}.xlsx", sheets_bytes(sheets))
 
 
 @login_required
