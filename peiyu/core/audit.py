@@ -126,3 +126,41 @@ def record(
     )
     entry.save()
     return entry
+
+
+def record_updates(
+    model: type[models.Model],
+    rows: list[tuple[int, str, dict[str, Any]]],
+    *,
+    actor: User,
+    default_event: str,
+) -> None:
+    """One UPDATE audit entry per row, written in bulk, as django-auditlog would have written
+    them one save at a time: ``rows`` are (pk, repr, changes) of rows a service changed with a
+    bulk ``update()``."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from peiyu.core.models import AuditEntry
+
+    content_type = ContentType.objects.get_for_model(model)
+    context = current_context()
+    event = context.event if context else default_event
+    region = region_of_account(actor)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk,
+                object_repr=title[:500],
+                action=AuditEntry.Action.UPDATE,
+                changes=changes,
+                actor=actor,
+                actor_email=actor.email or None,
+                event=event,
+                region_code=region,
+            )
+            for pk, title, changes in rows
+        ],
+        batch_size=1000,
+    )

@@ -559,3 +559,33 @@ def test_assignments_are_recorded_as_engagements(
     assert Engagement.objects.filter(kind="review", reference__startswith="funding-application-").count() == 5
     assert registered  # the factory is shared with the other funding tests
     assert region(LIYANG).name == "溧阳市"
+
+
+def test_the_draw_moves_every_application_with_its_event_and_audit_entry(
+    open_round: Round,
+    county_officer: User,
+    organizations: list[Organization],
+    experts: list[Expert],
+    advance: Advance,
+) -> None:
+    from peiyu.core.models import AuditEntry
+
+    drawn = [apply(open_round, org, county_officer) for org in organizations]
+    round = advance(open_round, "review")
+    review.draw_panels(round, by=county_officer, seed="bulk")
+    for application in drawn:
+        application.refresh_from_db()
+        assert application.status == ApplicationStatus.REVIEWING and application.version > 1
+        assert (
+            FundingEvent.objects.filter(
+                subject="application", subject_id=application.pk, action="reviewing"
+            ).count()
+            == 1
+        )
+        entry = AuditEntry.objects.get(
+            object_pk=str(application.pk),
+            event="funding.draw_panels",
+            content_type__model="application",
+            content_type__app_label="funding",
+        )
+        assert entry.actor == county_officer and entry.changes["status"] == ["eligible", "reviewing"]

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Case, F, PositiveSmallIntegerField, Value, When
 from django.utils import timezone
@@ -20,7 +19,6 @@ from django.utils.translation import gettext as _
 from peiyu.accounts.models import AccountType, User
 from peiyu.core import audit, options
 from peiyu.core.exceptions import ConflictError, DomainError, PermissionRefused, TransitionError
-from peiyu.core.models import AuditEntry
 from peiyu.orgs.models import Organization
 from peiyu.people.models import (
     HOURS_TRANSITIONS,
@@ -307,26 +305,13 @@ def _decidable_by(by: User) -> Any:
 def _audit_decisions(decided: list[tuple[int, str, str]], *, decision: str, reason: str, by: User) -> None:
     """One audit entry per record, written in bulk: a batch of 10,000 approvals is 10,000
     entries, as if each had been approved alone."""
-    content_type = ContentType.objects.get_for_model(ServiceRecord)
-    context = audit.current_context()
-    event = context.event if context else "people.decide_hours"
-    region = audit.region_of_account(by)
-    entries = [
-        AuditEntry(
-            content_type=content_type,
-            object_pk=str(pk),
-            object_id=pk,
-            object_repr=title[:500],
-            action=AuditEntry.Action.UPDATE,
-            changes={"status": [status, decision], **({"decline_reason": ["", reason]} if reason else {})},
-            actor=by,
-            actor_email=by.email or None,
-            event=event,
-            region_code=region,
-        )
-        for pk, status, title in decided
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    extra = {"decline_reason": ["", reason]} if reason else {}
+    audit.record_updates(
+        ServiceRecord,
+        [(pk, title, {"status": [status, decision], **extra}) for pk, status, title in decided],
+        actor=by,
+        default_event="people.decide_hours",
+    )
 
 
 def _add_minutes(delta: dict[int, int]) -> None:
