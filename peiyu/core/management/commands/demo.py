@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.roles import ROLES
+from peiyu.funding import demo as funding_demo
 from peiyu.incubation import demo as incubation_demo
 from peiyu.orgs import demo as orgs_demo
 from peiyu.people import demo as people_demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         volunteers = people_demo.build(volunteers=options["volunteers"])
         supervision = supervision_demo.build()
         incubation = incubation_demo.build()
+        funding = funding_demo.build()
         if options["quiet"]:
             return
         self.stdout.write(f"\nDemo accounts (password for all: {accounts_demo.DEMO_PASSWORD})\n")
@@ -55,4 +57,9 @@ class Command(BaseCommand):
             f"{incubation['residents']} residents, {incubation['graduates']} graduates, "
             f"{incubation['waiting']} intake applications waiting, "
             f"{incubation['subsidies']:,} yuan in subsidies ({incubation['paid']:,} paid) in 溧阳市\n"
+        )
+        self.stdout.write(
+            f"Funding: {funding['needs']} needs, {funding['rounds']} rounds, {funding['contracts']} contracts "
+            f"({funding['awarded']:,} yuan, {funding['paid']:,} paid), {funding['reviews_waiting']} reviews "
+            f"waiting, {funding['cases']} mediation subsidies in 溧阳市\n"
         )
