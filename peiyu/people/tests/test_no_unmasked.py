@@ -15,6 +15,8 @@ from django.test import Client
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.models import User
+from peiyu.funding import demo as funding_demo
+from peiyu.funding.models import Contract, Need, Objection
 from peiyu.incubation import demo as incubation_demo
 from peiyu.incubation.models import IntakeApplication, StaffMember
 from peiyu.lib import idcard
@@ -57,6 +59,8 @@ def secrets() -> set[str]:
         (CitizenReport, ("contact",)),
         (IntakeApplication, ("contact_phone",)),
         (StaffMember, ("phone",)),
+        (Need, ("contact",)),
+        (Objection, ("contact",)),
     ):
         for row in model.objects.values_list(*fields):
             values.update(v for v in row if v and len(v) >= 11)
@@ -134,7 +138,9 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
     people_demo.build(volunteers=120)
     supervision_demo.build()
     incubation_demo.build()
+    funding_demo.build()
     known = secrets()
+    assert Need.objects.exclude(contact="").exists() and Objection.objects.exclude(contact="").exists()
     assert len(known) > 200  # the demo does hold personal data to leak
     issued = Certificate.objects.filter(status=CertificateStatus.ISSUED).first()
     assert issued is not None
@@ -148,7 +154,11 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         f"/api/v1/certificates/{issued.number}",
         "/api/v1/incubators",
         "/api/v1/residencies",
+        "/api/v1/rounds",
+        "/api/v1/funding/applications",
     ]
+    funded = Contract.objects.order_by("pk").first()
+    assert funded is not None
     starts = [
         "/",
         "/workbench/",
@@ -157,6 +167,14 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         "/supervision/citizen-reports/",
         "/incubation/",
         "/incubation/intake/?status=",
+        "/funding/needs/",
+        "/funding/needs/?status=",
+        "/funding/needs/?format=xlsx",
+        "/funding/rounds/",
+        "/funding/contracts/",
+        f"/funding/rounds/{funded.application.round_id}/objections/",
+        "/funding/reviews/",
+        "/funding/case-subsidies/",
     ]
     total = 0
     for username in ("county", "daibu", "village", "admin", "incubator", "org", "expert", "volunteer"):
@@ -165,7 +183,16 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         visited, problems = crawl(client, starts, known)
         total += visited
         assert not problems, f"{username}: {problems[:5]}"
-    public = ["/", "/directory/", "/incubators/", f"/certificates/{issued.number}/", *api]
+    public = [
+        "/",
+        "/directory/",
+        "/incubators/",
+        "/rounds/",
+        f"/rounds/{funded.application.round_id}/",
+        f"/feedback/{funded.feedback_token}/",
+        f"/certificates/{issued.number}/",
+        *api,
+    ]
     visited, problems = crawl(Client(), public, known)
     assert not problems, problems[:5]
     assert total > 300
