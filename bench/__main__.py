@@ -20,7 +20,7 @@ def main() -> int:
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument(
         "--only",
-        choices=["regions", "orgs", "people", "supervision", "incubation"],
+        choices=["regions", "orgs", "people", "supervision", "incubation", "funding"],
         help="run one group of figures",
     )
     args = parser.parse_args()
@@ -36,8 +36,8 @@ def main() -> int:
     database.setdefault("TEST", {})
     # The people figures load 20,000,000 rows (minutes), the supervision ones 4,000,000 and the
     # incubation ones 6,000,000: their own databases, so that another benchmark run does not drop
-    # them (or fail on them) meanwhile.
-    suffix = f"-{args.only}" if args.only in ("people", "supervision", "incubation") else ""
+    # them (or fail on them) meanwhile. The funding figure's load is small, but it gets its own too.
+    suffix = f"-{args.only}" if args.only in ("people", "supervision", "incubation", "funding") else ""
     if database["ENGINE"].endswith("sqlite3"):
         database["TEST"]["NAME"] = str(data / f"bench{suffix}.sqlite3")
     else:
@@ -46,7 +46,7 @@ def main() -> int:
 
     from django.db import connection
 
-    from bench import incubation, orgs, people, regions, supervision
+    from bench import funding, incubation, orgs, people, regions, supervision
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
@@ -57,6 +57,7 @@ def main() -> int:
             ("people", people),
             ("supervision", supervision),
             ("incubation", incubation),
+            ("funding", funding),
         ):
             if args.only in (None, name):
                 for line in group.run(scale=args.scale):
