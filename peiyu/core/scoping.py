@@ -66,3 +66,15 @@ def code_range(prefix: str) -> tuple[str, str]:
     ("321322", "321323")."""
     high = str(int(prefix) + 1).zfill(len(prefix)) if prefix else "~"
     return prefix, high if len(high) == len(prefix) else "~"
+
+
+def require_in_region(user: User, region_code: str) -> None:
+    """Services check again what the views scoped: staff act only within their region."""
+    from django.utils.translation import gettext as _
+
+    from peiyu.core.exceptions import PermissionRefused
+
+    if user.is_superuser:
+        return
+    if not user.region_id or not region_code.startswith(prefix_of(user.region_id)):
+        raise PermissionRefused(_("This is outside your region."))

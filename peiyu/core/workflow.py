@@ -3,7 +3,7 @@ along its transitions map."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from peiyu.core.exceptions import ConflictError, TransitionError
 
 M = TypeVar("M", bound=models.Model)
+E = TypeVar("E", bound=models.Model)
 
 
 def locked(instance: M, *, seen_version: int | None = None) -> M:
@@ -38,3 +39,28 @@ def advance(
     instance.version += 1  # type: ignore[attr-defined]
     instance.save(update_fields=[field, "version", *fields])
     return before
+
+
+def event_row(
+    model: type[E],
+    *,
+    subject: models.Model,
+    action: str,
+    by: Any,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    **filed_under: Any,
+) -> E:
+    """One row of an app's history table (who, when, what, from, to, note), filed under what
+    the app files it by (a residency, a round, an organization)."""
+    return model._default_manager.create(
+        subject=subject._meta.model_name or "",
+        subject_id=subject.pk,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=by if by is not None and by.pk else None,
+        note=note,
+        **filed_under,
+    )

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import User
 from peiyu.core.exceptions import PermissionRefused
-from peiyu.core.workflow import advance, locked
+from peiyu.core.scoping import require_in_region as require_region
+from peiyu.core.workflow import advance, event_row, locked
 from peiyu.funding.models import FundingEvent, Round
-from peiyu.lib.divisions import prefix_of
 
 __all__ = ["event", "locked", "move", "require", "require_region"]
 
@@ -22,14 +22,6 @@ M = TypeVar("M", bound=models.Model)
 def require(user: User | None, permission: str) -> None:
     if user is None or not user.has_perm(permission):
         raise PermissionRefused(_("You may not do this."))
-
-
-def require_region(user: User, region_code: str) -> None:
-    """Staff act only within their region (services check again what the views scoped)."""
-    if user.is_superuser:
-        return
-    if not user.region_id or not region_code.startswith(prefix_of(user.region_id)):
-        raise PermissionRefused(_("This is outside your region."))
 
 
 def event(
@@ -44,15 +36,15 @@ def event(
 ) -> FundingEvent:
     if round is None and isinstance(subject, Round):
         round = subject
-    return FundingEvent.objects.create(
-        round=round,
-        subject=subject._meta.model_name or "",
-        subject_id=subject.pk,
+    return event_row(
+        FundingEvent,
+        subject=subject,
         action=action,
+        by=by,
         from_status=from_status,
         to_status=to_status,
-        actor=by if by is not None and by.pk else None,
         note=note,
+        round=round,
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import User
 from peiyu.core.exceptions import PermissionRefused
-from peiyu.core.workflow import advance, locked
+from peiyu.core.workflow import advance, event_row, locked
 from peiyu.incubation.models import IncubationEvent, Residency
 
 __all__ = ["add_months", "event", "locked", "move", "require"]
@@ -45,15 +45,15 @@ def event(
 ) -> IncubationEvent:
     if residency is None and isinstance(subject, Residency):
         residency = subject
-    return IncubationEvent.objects.create(
-        residency=residency,
-        subject=subject._meta.model_name or "",
-        subject_id=subject.pk,
+    return event_row(
+        IncubationEvent,
+        subject=subject,
         action=action,
+        by=by,
         from_status=from_status,
         to_status=to_status,
-        actor=by if by is not None and by.pk else None,
         note=note,
+        residency=residency,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from django.db import models
 
 from peiyu.accounts.models import User
-from peiyu.core.workflow import advance, locked
+from peiyu.core.workflow import advance, event_row, locked
 from peiyu.supervision.models import SupervisionEvent
 
 __all__ = ["event", "locked", "move"]
@@ -26,17 +26,17 @@ def event(
     to_status: str = "",
     note: str = "",
 ) -> SupervisionEvent:
-    return SupervisionEvent.objects.create(
+    return event_row(
+        SupervisionEvent,
+        subject=subject,
+        action=action,
+        by=by,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
         organization_id=organization_id
         if organization_id is not None
         else getattr(subject, "organization_id", None),
-        subject=subject._meta.model_name or "",
-        subject_id=subject.pk,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=by if by is not None and by.pk else None,
-        note=note,
     )
 
 

@@ -24,8 +24,8 @@ from peiyu.accounts.models import User
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.options import value_of
+from peiyu.core.scoping import require_in_region as _require_region
 from peiyu.lib import docx
-from peiyu.lib.divisions import prefix_of
 from peiyu.orgs.docx import next_number, office_name
 from peiyu.orgs.models import Document, Organization, OrganizationQuerySet, Source, Status
 from peiyu.people.models import Engagement, EngagementKind, Expert
@@ -240,14 +240,6 @@ def _article_7(organization: Organization, year: int, today: datetime.date) -> l
 def _require(by: User, permission: str = MANAGE) -> None:
     if not by.has_perm(permission):
         raise PermissionRefused(_("You may not make this change."))
-
-
-def _require_region(by: User, region_code: str) -> None:
-    """Staff act only within their region (services check what the views' scoping did)."""
-    if by.is_superuser:
-        return
-    if not by.region_id or not region_code.startswith(prefix_of(by.region_id)):
-        raise PermissionRefused(_("This is outside your region."))
 
 
 def _current_round(round_id: int, *statuses: str) -> GradeRound:
