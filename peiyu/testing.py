@@ -208,4 +208,10 @@ def page(server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         yield context.new_page()
+        # Close the test's own connections while Playwright's loop still runs: the ORM keeps
+        # them per context then, so Django's teardown would not see them and PostgreSQL would
+        # refuse to drop the test database ("being accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
         browser.close()

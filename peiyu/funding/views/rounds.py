@@ -71,6 +71,8 @@ CALL_DAYS = 28
 ROUND_SUBJECTS = ("round", "draw", "objection")
 LISTED = [*selection.RANKED, ApplicationStatus.REVIEWING, ApplicationStatus.AWARDED]
 GRANTED = [ApplicationStatus.SELECTED, ApplicationStatus.AWARDED]
+# The rubric page shows at least this many lines (filled or empty).
+RUBRIC_ROWS = 5
 
 
 def _user(request: HttpRequest) -> User:
@@ -286,6 +288,9 @@ def round_rubric(request: HttpRequest, pk: int) -> HttpResponse:
         for c in round.criteria.all()
     ]
     formset = CriterionFormSet(request.POST or None, initial=initial, prefix="lines")
+    # Offer rows for a whole rubric at once: the weights must add up to 100 on every save, so
+    # a rubric built one line per save could not be saved on the way.
+    formset.extra = max(1, RUBRIC_ROWS - len(initial))
     if request.method == "POST" and formset.is_valid():
         rows = formset.rows()
         if _run(request, lambda: rounds.set_rubric(round, lines=rows, by=user), _("The rubric was saved.")):
