@@ -78,3 +78,9 @@ def require_in_region(user: User, region_code: str) -> None:
         return
     if not user.region_id or not region_code.startswith(prefix_of(user.region_id)):
         raise PermissionRefused(_("This is outside your region."))
+
+
+def in_subtree(code: str, lookup: str = "region_id") -> models.Q:
+    """A condition: the row's region (``lookup``) lies under ``code`` (a prefix), as a range."""
+    low, high = code_range(code)
+    return models.Q(**{f"{lookup}__gte": low, f"{lookup}__lt": high})

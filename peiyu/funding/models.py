@@ -67,6 +67,35 @@ class NeedQuerySet(ScopedQuerySet["Need"]):
         """Needs that stand for themselves (a merged one is counted in the one it joined)."""
         return self.exclude(status__in=[NeedStatus.MERGED, NeedStatus.DECLINED])
 
+    def years(self) -> list[int]:
+        """The years these needs were raised in, newest first, for a year filter."""
+        return [d.year for d in self.dates("created_at", "year", order="DESC")]
+
+    def duplicates_of(self, need: Need, *, candidates: int = 500) -> list[Need]:
+        """The open needs of the same place and field whose titles share a two-character pair
+        with this one, the closest first (most shared pairs, then the most supported); among
+        the newest ``candidates`` only."""
+        from peiyu.lib.search import normalize
+
+        def pairs(text: str) -> set[str]:
+            plain = normalize(text)
+            return {plain[i : i + 2] for i in range(len(plain) - 1)}
+
+        wanted = pairs(need.title)
+        if not wanted:
+            return []
+        rows = (
+            self.open()
+            .filter(region_id=need.region_id, field_id=need.field_id)
+            .exclude(pk=need.pk)
+            .select_related("region", "field")
+            .order_by("-created_at", "-id")[:candidates]
+        )
+        found = [(len(wanted & pairs(other.title)), other) for other in rows]
+        found = [(shared, other) for shared, other in found if shared]
+        found.sort(key=lambda pair: (-pair[0], -pair[1].supporters, pair[1].pk))
+        return [other for _shared, other in found]
+
 
 def _need_reference() -> str:
     return uuid.uuid4().hex[:10].upper()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from peiyu.core.scoping import in_subtree
 from peiyu.funding.forms.needs import PlaceField
 from peiyu.funding.models import (
     CatalogItem,
@@ -26,7 +27,6 @@ from peiyu.funding.models import (
     ProjectQuerySet,
     ProjectStatus,
 )
-from peiyu.funding.services.needs import in_subtree
 from peiyu.orgs.models import Field, Organization, TargetGroup
 from peiyu.regions.models import Level, Region
 

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from peiyu.core.scoping import in_subtree
 from peiyu.funding.models import NeedQuerySet, NeedSource, NeedStatus
-from peiyu.funding.services.needs import in_subtree
 from peiyu.orgs.forms import RegionCodeField, validate_phone
 from peiyu.orgs.models import Field, TargetGroup
 from peiyu.regions.models import Level, Region

@@ -1,6 +1,6 @@
 """Needs (群众需求): a resident's or a village worker's need, its possible duplicates and their
-merging, the office's decision (accept, decline or answer), and the coverage view of needs by
-place and field against the organizations active there.
+merging and the office's decision (accept, decline or answer). The coverage view is in
+``funding.coverage``; duplicates are found by ``Need.objects.duplicates_of``.
 
 A need arrives ``new``; the office accepts it (it goes into the procurement catalog's pool, and
 linking it to a catalog item accepts it too), answers it directly, declines it with a reason,
@@ -9,11 +9,6 @@ is a move along ``NEED_TRANSITIONS`` with its event row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as member
-
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -21,22 +16,15 @@ from django.utils.translation import pgettext
 from peiyu.accounts.models import User
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError
-from peiyu.core.scoping import code_range
 from peiyu.funding.models import NEED_TRANSITIONS, Need, NeedSource, NeedStatus
 from peiyu.funding.services.common import event, locked, move, require, require_region
-from peiyu.lib.divisions import LEVEL_DIGITS
-from peiyu.lib.search import normalize
-from peiyu.orgs.models import Field, Organization, Status, TargetGroup
-from peiyu.regions.models import LEVEL_ORDER, Level, Region
+from peiyu.orgs.models import Field, TargetGroup
+from peiyu.regions.models import Level, Region
 
 ADD = "funding.add_need"
 CHANGE = "funding.change_need"
 # How an office's decision moves a need.
 ACTIONS = {"accept": NeedStatus.ACCEPTED, "decline": NeedStatus.DECLINED, "answer": NeedStatus.ANSWERED}
-# Needs that still stand for themselves and ask for a service: counted on the coverage view.
-COUNTED = (NeedStatus.NEW, NeedStatus.ACCEPTED, NeedStatus.ANSWERED)
-# Candidates a duplicate search reads at most (the newest first).
-DUPLICATE_CANDIDATES = 500
 
 
 def _place(region: Region) -> None:
@@ -88,31 +76,6 @@ def submit_need(
     return need
 
 
-def _bigrams(text: str) -> set[str]:
-    plain = normalize(text)
-    return {plain[i : i + 2] for i in range(len(plain) - 1)}
-
-
-def find_duplicates(need: Need) -> list[Need]:
-    """The open needs of the same place and field whose titles share a two-character token
-    with this one, the closest first (most shared tokens, then the most supported)."""
-    wanted = _bigrams(need.title)
-    if not wanted:
-        return []
-    candidates = (
-        Need.objects.open()
-        .filter(region_id=need.region_id, field_id=need.field_id)
-        .exclude(pk=need.pk)
-        .select_related("region", "field")
-        .order_by("-created_at", "-id")[:DUPLICATE_CANDIDATES]
-    )
-    scored = [(len(wanted & _bigrams(other.title)), other) for other in candidates]
-    found = [(shared, other) for shared, other in scored if shared]
-    found.sort(key=lambda pair: (-pair[0], -pair[1].supporters, pair[1].pk))
-    return [other for _shared, other in found]
-
-
-@audit.service("funding.merge_needs")
 def merge_needs(need: Need, *, into: Need, by: User, note: str = "") -> Need:
     """Merge ``need`` into ``into``: it is marked merged and ``into`` counts its supporters.
     Needs of different fields may be merged, needs of different counties may not."""
@@ -183,127 +146,3 @@ def accept_linked(need: Need, *, by: User, note: str) -> None:
     """A new need linked to a catalog item is taken up: accept it (other statuses stay)."""
     if need.status == NeedStatus.NEW:
         move(need, to=NeedStatus.ACCEPTED, transitions=NEED_TRANSITIONS, by=by, note=note)
-
-
-# The coverage view -----------------------------------------------------------------------------
-
-
-@dataclass
-class Cell:
-    needs: int = 0
-    supporters: int = 0
-    organizations: int = 0
-
-    @property
-    def uncovered(self) -> bool:
-        """Needs here and no active organization of this place working in the field."""
-        return self.needs > 0 and self.organizations == 0
-
-
-@dataclass
-class Row:
-    region: Region
-    cells: list[Cell] = member(default_factory=list)
-
-    @property
-    def needs(self) -> int:
-        return sum(c.needs for c in self.cells)
-
-    @property
-    def supporters(self) -> int:
-        return sum(c.supporters for c in self.cells)
-
-    @property
-    def uncovered(self) -> int:
-        return sum(1 for c in self.cells if c.uncovered)
-
-
-@dataclass
-class Coverage:
-    """Needs (with their supporters) and active organizations, per place (rows: the towns of a
-    county, or the villages of a town) and field (columns)."""
-
-    base: Region
-    fields: list[Field]
-    rows: list[Row]
-    totals: list[Cell]
-
-    @property
-    def needs(self) -> int:
-        return sum(c.needs for c in self.totals)
-
-    @property
-    def uncovered(self) -> int:
-        return sum(row.uncovered for row in self.rows)
-
-
-def _row_regions(base: Region) -> list[Region]:
-    """The places a coverage table has a row for: a county's towns; a town as a whole (for
-    needs raised for the whole town) and its villages; a village alone."""
-    if base.level == Level.VILLAGE:
-        return [base]
-    children = list(Region.objects.children_of(base))
-    return [base, *children] if base.level == Level.TOWN else children
-
-
-def _digits(base: Region) -> int:
-    """How many leading digits of a code name the row a region falls in."""
-    below = LEVEL_ORDER[min(LEVEL_ORDER.index(Level(base.level)) + 1, len(LEVEL_ORDER) - 1)]
-    return LEVEL_DIGITS[below]
-
-
-def coverage(base: Region, *, year: int | None = None) -> Coverage:
-    """Count, under ``base``, the needs that stand (new, accepted, answered) and the active
-    organizations by place and field. Two grouped queries, whatever the number of rows."""
-    rows, digits = _row_regions(base), _digits(base)
-    low, high = code_range(base.prefix)
-    in_base = {"region_id__gte": low, "region_id__lt": high}
-    needs = Need.objects.filter(status__in=COUNTED, **in_base)
-    if year:
-        needs = needs.filter(created_at__year=year)
-    need_counts = (
-        needs.annotate(place=Substr("region_id", 1, digits))
-        .values("place", "field_id")
-        .annotate(count=Count("id"), supporters=Sum("supporters"))
-        .order_by()
-    )
-    org_counts = (
-        Organization.objects.filter(status=Status.ACTIVE, activity_fields__isnull=False, **in_base)
-        .annotate(place=Substr("region_id", 1, digits))
-        .values("place", "activity_fields")
-        .annotate(count=Count("id", distinct=True))
-        .order_by()
-    )
-    cells: dict[tuple[str, int], Cell] = {}
-    for row in need_counts:
-        cell = cells.setdefault((row["place"], row["field_id"]), Cell())
-        cell.needs, cell.supporters = row["count"], row["supporters"] or 0
-    for row in org_counts:
-        cells.setdefault((row["place"], row["activity_fields"]), Cell()).organizations = row["count"]
-    places = {region.code[:digits] for region in rows}
-    used = {field_id for place, field_id in cells if place in places}
-    fields = [f for f in Field.objects.all() if f.pk in used]
-    table = []
-    for region in rows:
-        place = region.code[:digits]
-        table.append(Row(region, [cells.get((place, f.pk), Cell()) for f in fields]))
-    totals = [
-        Cell(
-            needs=sum(r.cells[i].needs for r in table),
-            supporters=sum(r.cells[i].supporters for r in table),
-            organizations=sum(r.cells[i].organizations for r in table),
-        )
-        for i in range(len(fields))
-    ]
-    return Coverage(base=base, fields=fields, rows=table, totals=totals)
-
-
-def need_years(needs: QuerySet[Need]) -> list[int]:
-    """The years ``needs`` were raised in, newest first, for a year filter."""
-    return [d.year for d in needs.dates("created_at", "year", order="DESC")]
-
-
-def in_subtree(code: str, lookup: str = "region_id") -> Q:
-    """Rows whose region lies under ``code`` (a prefix), as a range of codes."""
-    low, high = code_range(code)
-    return Q(**{f"{lookup}__gte": low, f"{lookup}__lt": high})

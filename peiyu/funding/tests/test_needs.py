@@ -167,8 +167,8 @@ def test_duplicates_are_open_needs_of_the_same_place_and_field_with_a_shared_pai
     raise_need("青少年心理辅导")  # nothing in common
     declined = raise_need("法律咨询进村")
     services.decide_need(declined, action="decline", note="已有法律顾问", by=county_officer)
-    assert services.find_duplicates(need) == [similar]
-    assert services.find_duplicates(similar) == [need]
+    assert Need.objects.duplicates_of(need) == [similar]
+    assert Need.objects.duplicates_of(similar) == [need]
 
 
 def test_merging_adds_the_supporters_and_follows_the_chain(regions: None, county_officer: User) -> None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from peiyu.accounts.models import User
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.paging import paginate, query_without_page
+from peiyu.core.scoping import in_subtree
 from peiyu.funding.forms.catalog import (
     CatalogFilterForm,
     CatalogItemForm,
@@ -39,7 +40,6 @@ from peiyu.funding.models import (
     ProjectStatus,
 )
 from peiyu.funding.services import catalog as services
-from peiyu.funding.services.needs import in_subtree
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
 from peiyu.orgs.models import Organization
 from peiyu.orgs.models import Status as OrganizationStatus

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from peiyu.accounts.models import User
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.paging import paginate, query_without_page
+from peiyu.funding.coverage import Coverage, coverage
 from peiyu.funding.forms.needs import CoverageForm, DecideForm, MergeForm, NeedFilterForm, NeedForm
 from peiyu.funding.models import NEED_TRANSITIONS, FundingEvent, Need, NeedSource, NeedStatus
 from peiyu.funding.services import needs as services
@@ -107,7 +108,7 @@ def _export(rows: list[Need]) -> HttpResponse:
 def need_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     visible = Need.objects.visible_to(user)
-    form = NeedFilterForm(request.GET, towns=_towns(user), years=services.need_years(visible))
+    form = NeedFilterForm(request.GET, towns=_towns(user), years=visible.years())
     rows = form.filter(visible).select_related(
         "field", "target_group", "region", "region__parent", "merged_into"
     )
@@ -185,7 +186,7 @@ def _detail(
         merge = MergeForm()
     context = {
         "need": need,
-        "duplicates": services.find_duplicates(need) if is_open else [],
+        "duplicates": Need.objects.duplicates_of(need) if is_open else [],
         "merged_in": need.duplicates.select_related("region").order_by("created_at"),
         "items": need.items.all(),
         "events": _history("need", need.pk, EVENT_LABELS),
@@ -270,7 +271,7 @@ def _bases(user: User) -> dict[str, str]:
     return bases
 
 
-def _coverage_sheet(table: services.Coverage) -> HttpResponse:
+def _coverage_sheet(table: Coverage) -> HttpResponse:
     headers = [_("Place")]
     for f in table.fields:
         headers += [
@@ -305,13 +306,13 @@ def need_coverage(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     bases = _bases(user)
     visible = Need.objects.visible_to(user)
-    form = CoverageForm(request.GET, regions=bases, years=services.need_years(visible))
+    form = CoverageForm(request.GET, regions=bases, years=visible.years())
     data = form.cleaned()
     code = data["region"] or next(iter(bases), "")
     base = Region.objects.visible_to(user).filter(code=code).first()
     if base is None:
         raise PermissionDenied(_("Your account is bound to no region."))
-    table = services.coverage(base, year=data["year"])
+    table = coverage(base, year=data["year"])
     if request.GET.get("format") == "xlsx":
         return _coverage_sheet(table)
     context = {
