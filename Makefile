@@ -43,10 +43,15 @@ lint: $(STAMP)
 check: lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -q
+	@# With TEST_POSTGRES_URL the PostgreSQL run goes alongside the SQLite one (a core each);
+	@# its output follows once both are done.
 	@if [ -n "$(TEST_POSTGRES_URL)" ]; then \
-	  echo "== the suite again on PostgreSQL"; DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q; \
-	else echo "TEST_POSTGRES_URL is not set: PostgreSQL run skipped"; fi
+	  log=$$(mktemp); \
+	  (DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q > $$log 2>&1; echo $$? > $$log.rc) & pg=$$!; \
+	  echo "== the suite on SQLite (PostgreSQL alongside)"; $(VENV)/bin/pytest -q; sqlite=$$?; \
+	  wait $$pg; echo "== the suite on PostgreSQL"; cat $$log; postgres=$$(cat $$log.rc); rm -f $$log $$log.rc; \
+	  test $$sqlite -eq 0 && test $$postgres -eq 0; \
+	else $(VENV)/bin/pytest -q && echo "TEST_POSTGRES_URL is not set: PostgreSQL run skipped"; fi
 
 # Compile the translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(STAMP)
