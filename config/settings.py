@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "peiyu.supervision",
     "peiyu.incubation",
     "peiyu.funding",
+    "peiyu.activities",
     "peiyu.portal",
     "peiyu.api",
     "django.contrib.admin",

@@ -106,6 +106,28 @@ _FUNDING_WORK = (
     "funding.add_casesubsidy",
     "funding.pay_case_subsidy",
 )
+_ACTIVITIES_VIEW = (
+    "activities.view_activity",
+    "activities.view_mediationcase",
+    "activities.view_mediator",
+    "activities.view_council",
+    "activities.view_meeting",
+)
+# What villages record every day: activities, mediation cases, their councils' meetings.
+_ACTIVITIES_DESK = (
+    *_ACTIVITIES_VIEW,
+    "activities.add_activity",
+    "activities.change_activity",
+    "activities.add_mediationcase",
+    "activities.change_mediationcase",
+    "activities.add_mediator",
+    "activities.change_mediator",
+    "activities.add_council",
+    "activities.change_council",
+    "activities.add_meeting",
+    "activities.change_meeting",
+    "activities.change_decision",
+)
 # Registering residents as volunteers is everyday work down to the village.
 _PEOPLE_DESK = ("people.add_volunteer", "people.change_volunteer", "people.add_servicerecord")
 _OFFICER = (
@@ -155,6 +177,7 @@ ROLES: dict[str, Role] = {
             "supervision.record_sanction",
             "supervision.manage_grades",
             *_FUNDING_WORK,
+            *_ACTIVITIES_DESK,
         ),
     ),
     "town_officer": Role(
@@ -170,12 +193,13 @@ ROLES: dict[str, Role] = {
             *_FUNDING_VIEW,
             *_NEEDS_DESK,
             "funding.add_casesubsidy",
+            *_ACTIVITIES_DESK,
         ),
     ),
     "village_worker": Role(
         _("Village worker"),
         AccountType.STAFF,
-        (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator", *_NEEDS_DESK),
+        (*_STAFF_BASE, *_PEOPLE_DESK, "incubation.view_incubator", *_NEEDS_DESK, *_ACTIVITIES_DESK),
     ),
     "incubator_operator": Role(_("Incubator operator"), AccountType.INCUBATOR_OPERATOR, _INCUBATION_WORK),
     "organization": Role(
@@ -213,6 +237,10 @@ ROLES: dict[str, Role] = {
             "funding.view_progressreport",
             "funding.add_progressreport",
             "funding.view_casesubsidy",
+            # Organizations record their own activities and the volunteers who attended.
+            "activities.view_activity",
+            "activities.add_activity",
+            "activities.change_activity",
         ),
     ),
     "expert": Role(

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "peiyu.activities"
+    verbose_name = _("Activities, mediation and deliberation")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from peiyu.activities import models, options  # noqa: F401 - options register themselves
+
+        auditlog.register(models.Activity, exclude_fields=["version", "feedback_token"])
+        auditlog.register(models.Attendance)
+        auditlog.register(models.Mediator, mask_fields=["phone"])
+        auditlog.register(models.MediationCase, exclude_fields=["version", "feedback_token"])
+        auditlog.register(models.Party, mask_fields=["phone", "id_number"])
+        auditlog.register(models.Session)
+        auditlog.register(models.FollowUp)
+        auditlog.register(models.Council, exclude_fields=["version"])
+        auditlog.register(models.CouncilMember, mask_fields=["phone"])
+        auditlog.register(models.Meeting, exclude_fields=["version"])
+        auditlog.register(models.Decision, exclude_fields=["version"])

@@ -1,0 +1,163 @@
+"""Deliberation (百姓议事堂 and village councils): councils and their members, meetings with
+their attendance and quorum (local settings: more than half for an ordinary meeting, at least
+two thirds for an election, seed 004), decisions with their votes, each followed to done, and
+the minutes published on the portal."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peiyu.accounts.models import User
+from peiyu.activities import options
+from peiyu.activities.models import (
+    DECISION_TRANSITIONS,
+    MEETING_TRANSITIONS,
+    Council,
+    CouncilMember,
+    Decision,
+    DecisionStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from peiyu.activities.services.common import event, locked, move, require, require_region
+from peiyu.core import audit
+from peiyu.core.exceptions import DomainError
+from peiyu.core.options import value_of
+
+
+def has_quorum(*, present: int, members: int, kind: str, region_code: str) -> bool:
+    """An ordinary meeting needs more than its share of the members present (1/2: exactly half
+    is not enough); an election at least its share (2/3)."""
+    if members <= 0:
+        return False
+    if kind == MeetingKind.ELECTION:
+        top, bottom = value_of(options.ELECTION_QUORUM.key, region_code)
+        return bool(present * bottom >= members * top)
+    top, bottom = value_of(options.QUORUM.key, region_code)
+    return bool(present * bottom > members * top)
+
+
+def members_on(council: Council, day: datetime.date) -> list[CouncilMember]:
+    return [m for m in council.members.all() if m.since <= day and (m.until is None or m.until >= day)]
+
+
+@audit.service("activities.record_meeting")
+def record_meeting(
+    meeting: Meeting, *, attendees: Iterable[CouncilMember], minutes: str, by: User
+) -> Meeting:
+    """Record that the meeting was held: who attended, out of the members on that day, and
+    whether it had its quorum; decisions are recorded against it only if it had."""
+    require(by, "activities.change_meeting")
+    require_region(by, meeting.council.region_id)
+    meeting = locked(meeting)
+    if meeting.held_on > timezone.localdate():
+        raise DomainError(_("A meeting is recorded once it has been held."))
+    members = members_on(meeting.council, meeting.held_on)
+    chosen = list(attendees)
+    present = [m for m in chosen if m in members]
+    if len(present) != len(chosen):
+        raise DomainError(_("Only the council's members on that day attend as members."))
+    if not minutes.strip():
+        raise DomainError(_("Write the minutes."))
+    meeting.attendees.set(present)
+    meeting.members_total, meeting.present = len(members), len(present)
+    meeting.quorum_met = has_quorum(
+        present=len(present), members=len(members), kind=meeting.kind, region_code=meeting.council.region_id
+    )
+    meeting.minutes = minutes.strip()
+    return move(
+        meeting,
+        to=MeetingStatus.HELD,
+        transitions=MEETING_TRANSITIONS,
+        by=by,
+        note=f"{len(present)}/{len(members)}",
+        fields=("members_total", "present", "quorum_met", "minutes"),
+    )
+
+
+@audit.service("activities.record_decision")
+def record_decision(
+    meeting: Meeting,
+    *,
+    text: str,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    by: User,
+    responsible: str = "",
+    due_on: datetime.date | None = None,
+) -> Decision:
+    """A decision of a held meeting that had its quorum; adopted when more than half of those
+    present voted for it."""
+    require(by, "activities.change_meeting")
+    require_region(by, meeting.council.region_id)
+    meeting = locked(meeting)
+    if meeting.status == MeetingStatus.PLANNED:
+        raise DomainError(_("Record the meeting's attendance first."))
+    if not meeting.quorum_met:
+        raise DomainError(
+            _(
+                "The meeting had %(present)d of %(members)d members present, short of its quorum: it cannot decide."
+            )
+            % {"present": meeting.present, "members": meeting.members_total}
+        )
+    if not text.strip():
+        raise DomainError(_("Write the decision."))
+    if (
+        min(votes_for, votes_against, abstentions) < 0
+        or votes_for + votes_against + abstentions > meeting.present
+    ):
+        raise DomainError(
+            _("The votes cannot exceed the members present (%(present)d).") % {"present": meeting.present}
+        )
+    decision = Decision.objects.create(
+        meeting=meeting,
+        text=text.strip(),
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        adopted=votes_for * 2 > meeting.present,
+        responsible=responsible.strip(),
+        due_on=due_on,
+        status=DecisionStatus.OPEN,
+    )
+    event(subject=decision, action="decided", by=by, note=f"{votes_for}/{votes_against}/{abstentions}")
+    return decision
+
+
+@audit.service("activities.follow_decision")
+def follow_decision(
+    decision: Decision, *, to: str, by: User, note: str = "", on: datetime.date | None = None
+) -> Decision:
+    """Follow an adopted decision: in progress, done (with how it was carried out) or dropped
+    (with the reason)."""
+    require(by, "activities.change_decision")
+    require_region(by, decision.meeting.council.region_id)
+    decision = locked(decision)
+    if not decision.adopted:
+        raise DomainError(_("Only an adopted decision is carried out."))
+    if to in (DecisionStatus.DONE, DecisionStatus.DROPPED) and not note.strip():
+        raise DomainError(_("Say how it was carried out, or why it was dropped."))
+    on = on or timezone.localdate()
+    fields: tuple[str, ...] = ()
+    if to == DecisionStatus.DONE:
+        decision.done_on, decision.evidence = on, note.strip()
+        fields = ("done_on", "evidence")
+    return move(decision, to=to, transitions=DECISION_TRANSITIONS, by=by, note=note.strip(), fields=fields)
+
+
+@audit.service("activities.publish_minutes")
+def publish_minutes(meeting: Meeting, *, by: User) -> Meeting:
+    """Publish the minutes of a held meeting on the portal."""
+    require(by, "activities.change_meeting")
+    require_region(by, meeting.council.region_id)
+    meeting = locked(meeting)
+    meeting.published_on = timezone.localdate()
+    return move(
+        meeting, to=MeetingStatus.PUBLISHED, transitions=MEETING_TRANSITIONS, by=by, fields=("published_on",)
+    )
