@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from peiyu.core.models import WorkflowEvent
 from peiyu.core.scoping import ScopedQuerySet
 from peiyu.lib.masking import mask_phone
 
@@ -644,23 +645,10 @@ class Rating(models.Model):
 # History -------------------------------------------------------------------------------------
 
 
-class ActivityEvent(models.Model):
+class ActivityEvent(WorkflowEvent):
     """One step of any workflow of this app (who, when, from, to, note)."""
 
-    subject = models.CharField(_("subject"), max_length=20)
-    subject_id = models.PositiveBigIntegerField()
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
-    actor = models.ForeignKey(AUTH, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("activity event")
         verbose_name_plural = _("activity events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="activity_event_subject")]
-
-    def __str__(self) -> str:
-        return f"{self.subject} {self.subject_id}: {self.action}"

@@ -105,3 +105,27 @@ class OptionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.region_id}"
+
+
+class WorkflowEvent(models.Model):
+    """One step in an app's workflows (who, when, what, from, to, note): each app's history
+    table subclasses it and adds what it files the step under (an organization, a residency, a
+    round). Written by ``core.workflow.event_row``."""
+
+    subject = models.CharField(_("subject"), max_length=20)
+    subject_id = models.PositiveBigIntegerField()
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.subject_id}: {self.action}"

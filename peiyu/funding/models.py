@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from peiyu.accounts.models import AccountType
+from peiyu.core.models import WorkflowEvent
 from peiyu.core.scoping import ScopedQuerySet
 from peiyu.lib.masking import mask_phone
 
@@ -1202,25 +1203,13 @@ class CaseSubsidy(models.Model):
 # History -------------------------------------------------------------------------------------
 
 
-class FundingEvent(models.Model):
+class FundingEvent(WorkflowEvent):
     """One step in any funding workflow (who, when, from, to, note), filed under its round where
     there is one."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
-    subject = models.CharField(_("subject"), max_length=20)
-    subject_id = models.PositiveBigIntegerField()
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
-    actor = models.ForeignKey(AUTH, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("funding event")
         verbose_name_plural = _("funding events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="funding_event_subject")]
-
-    def __str__(self) -> str:
-        return f"{self.subject} {self.subject_id}: {self.action}"

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from peiyu.core.models import WorkflowEvent
 from peiyu.core.scoping import ScopedQuerySet
 from peiyu.lib.masking import mask_phone
 
@@ -810,27 +811,15 @@ class Subsidy(models.Model):
 # History -----------------------------------------------------------------------------------
 
 
-class IncubationEvent(models.Model):
+class IncubationEvent(WorkflowEvent):
     """One step in any incubation workflow (who, when, from, to, note), filed under the
     residency it concerns where there is one."""
 
     residency = models.ForeignKey(
         Residency, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    subject = models.CharField(_("subject"), max_length=20)
-    subject_id = models.PositiveBigIntegerField()
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
-    actor = models.ForeignKey(AUTH, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("incubation event")
         verbose_name_plural = _("incubation events")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["subject", "subject_id"], name="incubation_event_subject")]
-
-    def __str__(self) -> str:
-        return f"{self.subject} {self.subject_id}: {self.action}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from peiyu.accounts.models import AccountType
+from peiyu.core.models import WorkflowEvent
 from peiyu.core.scoping import ScopedQuerySet
 from peiyu.lib.masking import mask_phone
 from peiyu.orgs.models import ListEntry
@@ -812,7 +813,7 @@ class Photo(models.Model):
 # The history of an organization's supervision -------------------------------------------
 
 
-class SupervisionEvent(models.Model):
+class SupervisionEvent(WorkflowEvent):
     """One step in any supervision workflow (who, when, from, to, note)."""
 
     organization = models.ForeignKey(
@@ -822,23 +823,11 @@ class SupervisionEvent(models.Model):
         blank=True,
         related_name="supervision_events",
     )
-    subject = models.CharField(_("subject"), max_length=20)
-    subject_id = models.PositiveBigIntegerField()
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, blank=True)
-    actor = models.ForeignKey(AUTH, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("supervision event")
         verbose_name_plural = _("supervision events")
-        ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["subject", "subject_id"], name="supervision_event_subject"),
             models.Index(fields=["organization", "at"], name="supervision_event_org"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.subject} {self.subject_id}: {self.action}"
