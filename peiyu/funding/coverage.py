@@ -10,14 +10,11 @@ from dataclasses import field as member
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
-from peiyu.core.scoping import code_range
-from peiyu.funding.models import Need, NeedStatus
+from peiyu.core.scoping import in_subtree
+from peiyu.funding.models import Need
 from peiyu.lib.divisions import LEVEL_DIGITS
 from peiyu.orgs.models import Field, Organization, Status
 from peiyu.regions.models import LEVEL_ORDER, Level, Region
-
-# Needs that still stand for themselves and ask for a service.
-COUNTED = (NeedStatus.NEW, NeedStatus.ACCEPTED, NeedStatus.ANSWERED)
 
 
 @dataclass
@@ -88,9 +85,8 @@ def coverage(base: Region, *, year: int | None = None) -> Coverage:
     """Count, under ``base``, the needs that stand (new, accepted, answered) and the active
     organizations by place and field. Two grouped queries, whatever the number of rows."""
     rows, digits = _row_regions(base), _digits(base)
-    low, high = code_range(base.prefix)
-    in_base = {"region_id__gte": low, "region_id__lt": high}
-    needs = Need.objects.filter(status__in=COUNTED, **in_base)
+    in_base = in_subtree(base.prefix)
+    needs = Need.objects.counted().filter(in_base)
     if year:
         needs = needs.filter(created_at__year=year)
     need_counts = (
@@ -100,7 +96,7 @@ def coverage(base: Region, *, year: int | None = None) -> Coverage:
         .order_by()
     )
     org_counts = (
-        Organization.objects.filter(status=Status.ACTIVE, activity_fields__isnull=False, **in_base)
+        Organization.objects.filter(in_base, status=Status.ACTIVE, activity_fields__isnull=False)
         .annotate(place=Substr("region_id", 1, digits))
         .values("place", "activity_fields")
         .annotate(count=Count("id", distinct=True))

@@ -48,7 +48,7 @@ def organization_reasons(
 def application_reasons(application: Application, on: datetime.date | None = None) -> list[str]:
     """Everything that keeps this application out: the organization's reasons, then the
     project's (field, catalog item and its budget range, the most one project may ask, the
-    budget lines adding up)."""
+    the budget having lines, at least one output)."""
     round = application.round
     reasons = organization_reasons(application.organization, round, on)
     fields = set(round.fields.values_list("pk", flat=True))
@@ -68,14 +68,9 @@ def application_reasons(application: Application, on: datetime.date | None = Non
             _("One project may ask for at most %(most)s yuan; the request is %(amount)s.")
             % {"most": round.max_request, "amount": application.requested}
         )
-    lines = sum(line.amount for line in application.budget_lines.all())
+    # The request is the sum of the lines (``update_application`` keeps it so).
     if not application.budget_lines.exists():
         reasons.append(_("The budget has no lines."))
-    elif lines != application.requested:
-        reasons.append(
-            _("The budget lines add up to %(lines)s yuan, not the %(amount)s requested.")
-            % {"lines": lines, "amount": application.requested}
-        )
     if not application.outputs.exists():
         reasons.append(_("State at least one output with its indicator."))
     return reasons

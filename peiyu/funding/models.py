@@ -735,8 +735,10 @@ class DrawPurpose(models.TextChoices):
 
 
 class Draw(models.Model):
-    """A random draw of review panels. The seed and the candidate pool as it stood are kept, so
-    ``services.review.verify_draw`` can draw again and show the same panels."""
+    """A random draw of review panels. The seed, the candidate pool as it stood (each expert's
+    fields, conflicting organizations and the applications already carried in the round) and
+    the limit per expert are kept, so ``services.review.verify_draw`` can draw again and show
+    the same panels."""
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="draws")
     purpose = models.CharField(
@@ -745,6 +747,7 @@ class Draw(models.Model):
     seed = models.CharField(_("seed"), max_length=64)
     pool = models.JSONField(_("candidate experts"), default=list)
     panel_size = models.PositiveSmallIntegerField(_("experts per application"))
+    max_per_expert = models.PositiveIntegerField(_("most applications per expert"), default=20)
     drawn_by = models.ForeignKey(AUTH, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -981,7 +984,7 @@ class TrancheStatus(models.TextChoices):
 TRANCHE_TRANSITIONS: dict[str, set[str]] = {
     TrancheStatus.WAITING: {TrancheStatus.DUE, TrancheStatus.HELD},
     TrancheStatus.DUE: {TrancheStatus.PAID, TrancheStatus.HELD},
-    TrancheStatus.HELD: {TrancheStatus.DUE},
+    TrancheStatus.HELD: {TrancheStatus.DUE, TrancheStatus.WAITING},
 }
 
 

@@ -21,6 +21,15 @@ from peiyu.people.models import HoursSource, Volunteer
 from peiyu.people.services.hours import record_hours
 from peiyu.regions.models import Region
 
+
+def _require_actor(by: User, *, region: Region, organization: Organization | None) -> None:
+    """Staff act within their region; an organization's account only for its own organization."""
+    if by.is_staff_account or by.is_superuser:
+        require_region(by, region.code)
+    elif organization is None or not organization.accounts.filter(pk=by.pk).exists():
+        raise PermissionRefused(_("An organization records its own activities."))
+
+
 FIELDS = {"place", "field", "beneficiaries", "contract", "description", "starts_at", "ends_at"}
 
 
@@ -39,10 +48,9 @@ def record_activity(
     """Record an activity held in ``region``: by staff of that region, or by an organization's
     own account for itself."""
     require(by, "activities.add_activity")
-    if by.is_staff_account:
-        require_region(by, region.code)
-    elif organization is None or not organization.accounts.filter(pk=by.pk).exists():
-        raise PermissionRefused(_("An organization records its own activities."))
+    _require_actor(by, region=region, organization=organization)
+    if organization is not None and organization.region_id[:6] != region.code[:6]:
+        raise DomainError(_("An organization records activities held in its own county."))
     unknown = set(values) - FIELDS
     if unknown:
         raise DomainError(_("Unknown activity fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
@@ -81,8 +89,7 @@ def record_attendance(activity: Activity, *, volunteers: Iterable[Volunteer], by
     A span that clashes with the volunteer's other hours is refused with the people app's
     message, and nothing is written."""
     require(by, "activities.change_activity")
-    if by.is_staff_account:
-        require_region(by, activity.region_id)
+    _require_actor(by, region=activity.region, organization=activity.organization)
     if activity.organization is None or activity.starts_at is None or activity.ends_at is None:
         raise DomainError(_("Hours come from an organization's activity with its start and end times."))
     rows = []

@@ -58,7 +58,7 @@ def record_meeting(
     if meeting.held_on > timezone.localdate():
         raise DomainError(_("A meeting is recorded once it has been held."))
     members = members_on(meeting.council, meeting.held_on)
-    chosen = list(attendees)
+    chosen = list(dict.fromkeys(attendees))
     present = [m for m in chosen if m in members]
     if len(present) != len(chosen):
         raise DomainError(_("Only the council's members on that day attend as members."))

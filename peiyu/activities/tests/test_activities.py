@@ -81,3 +81,18 @@ def test_who_may_record_an_activity(
             held_on=TODAY + datetime.timedelta(days=1),
             place="广场",
         )
+
+
+def test_an_organization_takes_attendance_only_at_its_own_activities(
+    organization: Organization,
+    organization_account: User,
+    village_worker: User,
+    make_volunteer: Callable[..., Volunteer],
+) -> None:
+    from peiyu.people.tests.conftest import make_organization
+
+    other = make_organization("戴埠镇红十字志愿服务队", DAIBU)
+    theirs = held(other, village_worker)
+    with pytest.raises(PermissionRefused):
+        activities.record_attendance(theirs, volunteers=[make_volunteer()], by=organization_account)
+    assert not Attendance.objects.exists()

@@ -134,3 +134,12 @@ def test_another_town_cannot_record(village_worker: User, tianmuhu_officer: User
     council = council_of(3)
     with pytest.raises(PermissionRefused):
         deliberation.record_meeting(meeting_of(council), attendees=[], minutes="纪要", by=tianmuhu_officer)
+
+
+def test_a_member_ticked_twice_counts_once(village_worker: User) -> None:
+    council = council_of(10)
+    member = council.members.first()
+    meeting = deliberation.record_meeting(
+        meeting_of(council), attendees=[member] * 6, minutes="纪要", by=village_worker
+    )
+    assert (meeting.present, meeting.quorum_met) == (1, False)

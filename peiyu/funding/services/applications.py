@@ -21,7 +21,9 @@ from peiyu.funding.models import (
     Application,
     ApplicationStatus,
     BudgetLine,
+    CatalogStatus,
     Output,
+    ProjectStatus,
     Round,
     RoundStatus,
 )
@@ -56,7 +58,7 @@ def _require_applicant(user: User, organization: Organization) -> None:
         raise PermissionRefused(_("You may not apply for this organization."))
 
 
-def _check_fields(values: Mapping[str, Any], round: Round) -> None:
+def _check_fields(values: Mapping[str, Any], round: Round, organization: Organization) -> None:
     unknown = set(values) - FIELDS
     if unknown:
         raise DomainError(_("Unknown application fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
@@ -66,6 +68,20 @@ def _check_fields(values: Mapping[str, Any], round: Round) -> None:
     area = values.get("area")
     if area is not None and not round.region.contains(area.code):
         raise DomainError(_("The project must serve a place inside the round's region."))
+    item = values.get("catalog_item")
+    if item is not None and (item.region_id != round.region_id or item.status != CatalogStatus.PUBLISHED):
+        raise DomainError(_("Choose a published item of the round's own catalog."))
+    project = values.get("project")
+    if project is not None and (
+        project.status != ProjectStatus.ACCEPTED
+        or not round.region.contains(project.region_id)
+        or (project.organization_id is not None and project.organization_id != organization.pk)
+    ):
+        raise DomainError(
+            _(
+                "Choose a project of the round's region in the library: one of the office's, or your own proposal."
+            )
+        )
 
 
 @audit.service("funding.create_application")
@@ -83,7 +99,7 @@ def create_application(
     round = current(round, RoundStatus.OPEN)
     if not title.strip():
         raise DomainError(_("Give the project a title."))
-    _check_fields(values, round)
+    _check_fields(values, round, organization)
     values.setdefault("area", organization.region)
     application = Application.objects.create(
         round=round, organization=organization, title=title.strip(), created_by=by, **values
@@ -111,7 +127,7 @@ def update_application(
     application = locked(application, seen_version=seen_version)
     if not application.is_editable:
         raise DomainError(_("The application has been sent and can no longer be changed."))
-    _check_fields(values, application.round)
+    _check_fields(values, application.round, application.organization)
     for name, value in values.items():
         setattr(application, name, value)
     changed = [

@@ -30,6 +30,7 @@ from peiyu.funding.models import (
     TrancheStatus,
 )
 from peiyu.funding.services.common import event, locked, move, require, require_region
+from peiyu.lib.dates import add_months
 from peiyu.orgs.docx import next_number
 
 CENT = Decimal("0.01")
@@ -48,7 +49,7 @@ def draft_contract(application: Application, *, round: Round, by: User) -> Contr
     tranche per milestone of the round."""
     amount = application.awarded or application.requested
     starts_on = application.starts_on or round.closes_on
-    ends_on = application.ends_on or starts_on.replace(year=starts_on.year + 1)
+    ends_on = application.ends_on or add_months(starts_on, 12) - datetime.timedelta(days=1)
     contract = Contract.objects.create(
         application=application,
         number=next_number(round.region, "funding"),
@@ -138,8 +139,10 @@ def _hold(contract: Contract, *, reason: str, by: User) -> None:
 def pay_tranche(tranche: Tranche, *, paid_on: datetime.date, voucher: str, by: User) -> Tranche:
     """Pay a released tranche (date not in the future, voucher required). A tranche waiting for
     its evaluation, or held after a failed one, cannot be paid."""
-    contract = tranche.contract
-    _require_staff(by, contract, "funding.pay_tranche")
+    _require_staff(by, tranche.contract, "funding.pay_tranche")
+    # The contract's lock first, as evaluations take it: a payment and an evaluation that
+    # holds the tranches cannot cross.
+    contract = locked(tranche.contract)
     tranche = locked(tranche)
     if tranche.status == TrancheStatus.WAITING:
         raise DomainError(
@@ -268,14 +271,17 @@ def record_evaluation(
             )
         for milestone in REACHED[Stage(stage)]:
             _release(contract, milestone, by=by)
-        # A later tranche held by the failure stays held until its own milestone; say so
-        # instead of repeating the failure that has since been made good.
+        # A later tranche held by the failure, now made good, waits for its own milestone again.
         for tranche in contract.tranches.filter(status=TrancheStatus.HELD):
-            tranche.hold_reason = _("Waits for its milestone: %(milestone)s.") % {
-                "milestone": tranche.get_milestone_display()
-            }
-            tranche.version += 1
-            tranche.save(update_fields=["hold_reason", "version"])
+            tranche.hold_reason = ""
+            move(
+                tranche,
+                to=TrancheStatus.WAITING,
+                transitions=TRANCHE_TRANSITIONS,
+                by=by,
+                round=round,
+                fields=("hold_reason",),
+            )
         if stage == Stage.FINAL:
             move(contract, to=ContractStatus.COMPLETED, transitions=CONTRACT_TRANSITIONS, by=by, round=round)
     else:

@@ -76,6 +76,7 @@ def submit_need(
     return need
 
 
+@audit.service("funding.merge_needs")
 def merge_needs(need: Need, *, into: Need, by: User, note: str = "") -> Need:
     """Merge ``need`` into ``into``: it is marked merged and ``into`` counts its supporters.
     Needs of different fields may be merged, needs of different counties may not."""

@@ -23,6 +23,7 @@ from peiyu.accounts.models import User
 from peiyu.core import audit
 from peiyu.core.exceptions import ConflictError, DomainError, PermissionRefused
 from peiyu.core.options import ancestors, value_of
+from peiyu.core.scoping import in_subtree
 from peiyu.funding import options
 from peiyu.funding.models import (
     APPLICATION_TRANSITIONS,
@@ -73,7 +74,7 @@ def pool_for(round: Round) -> list[Candidate]:
     experts = (
         Expert.objects.available()
         .filter(account__isnull=False, account__is_active=True)
-        .filter(Q(region__code__startswith=prefix_of(code)) | Q(region_id__in=ancestors(code)[1:]))
+        .filter(in_subtree(prefix_of(code)) | Q(region_id__in=ancestors(code)[1:]))
     )
     ids = list(experts.order_by("pk").values_list("pk", flat=True))
     fields: dict[int, set[int]] = defaultdict(set)
@@ -161,12 +162,14 @@ def plan_panels(
     return panels
 
 
-def _snapshot(pool: Sequence[Candidate]) -> list[list[Any]]:
-    return [[c.expert_id, sorted(c.fields), sorted(c.conflicts)] for c in pool]
+def _snapshot(pool: Sequence[Candidate], load: dict[int, int]) -> list[list[Any]]:
+    """The pool as the draw saw it: each expert's fields, conflicts and load already carried."""
+    return [[c.expert_id, sorted(c.fields), sorted(c.conflicts), load.get(c.expert_id, 0)] for c in pool]
 
 
-def _restore(rows: Sequence[Sequence[Any]]) -> list[Candidate]:
-    return [Candidate(int(r[0]), frozenset(r[1]), frozenset(r[2])) for r in rows]
+def _restore(rows: Sequence[Sequence[Any]]) -> tuple[list[Candidate], dict[int, int]]:
+    pool = [Candidate(int(r[0]), frozenset(r[1]), frozenset(r[2])) for r in rows]
+    return pool, {int(r[0]): int(r[3]) for r in rows if len(r) > 3 and r[3]}
 
 
 def _load(round: Round) -> dict[int, int]:
@@ -193,7 +196,8 @@ def draw_panels(round: Round, *, by: User, seed: str | None = None) -> Draw:
     size = round.experts_per_application
     limit = int(value_of(options.MAX_PER_EXPERT.key, round.region_id))
     cases = [Case(a.pk, a.organization_id, a.field_id) for a in applications]
-    panels = plan_panels(cases, pool, size=size, seed=seed, max_per_expert=limit, load=_load(round))
+    load = _load(round)
+    panels = plan_panels(cases, pool, size=size, seed=seed, max_per_expert=limit, load=load)
     short = [a.title for a in applications if len(panels[a.pk]) < size]
     if short:
         raise DomainError(
@@ -202,7 +206,9 @@ def draw_panels(round: Round, *, by: User, seed: str | None = None) -> Draw:
             )
             % {"size": size, "titles": "、".join(short[:10])}
         )
-    draw = Draw.objects.create(round=round, seed=seed, pool=_snapshot(pool), panel_size=size, drawn_by=by)
+    draw = Draw.objects.create(
+        round=round, seed=seed, pool=_snapshot(pool, load), panel_size=size, max_per_expert=limit, drawn_by=by
+    )
     Assignment.objects.bulk_create(
         [
             Assignment(application_id=app_id, expert_id=expert_id, draw=draw)
@@ -269,17 +275,13 @@ def verify_draw(draw: Draw) -> bool:
         cases[app.pk] = Case(app.pk, app.organization_id, app.field_id)
     if draw.purpose == DrawPurpose.REPLACEMENT:
         return all(_replacement_for(draw, case) == recorded[case.application_id] for case in cases.values())
-    limit = int(value_of(options.MAX_PER_EXPERT.key, draw.round.region_id))
-    earlier = Assignment.objects.filter(application__round=draw.round, draw__lt=draw)
-    load: dict[int, int] = defaultdict(int)
-    for expert_id in earlier.values_list("expert_id", flat=True):
-        load[expert_id] += 1
+    pool, load = _restore(draw.pool)
     again = plan_panels(
         list(cases.values()),
-        _restore(draw.pool),
+        pool,
         size=draw.panel_size,
         seed=draw.seed,
-        max_per_expert=limit,
+        max_per_expert=draw.max_per_expert,
         load=load,
     )
     return all(sorted(again[pk]) == sorted(recorded[pk]) for pk in cases)
@@ -293,7 +295,7 @@ def _replacement_for(draw: Draw, case: Case) -> list[int]:
     )
     panels = plan_panels(
         [case],
-        _restore(draw.pool),
+        _restore(draw.pool)[0],
         size=1,
         seed=draw.seed,
         max_per_expert=10**9,
@@ -305,10 +307,13 @@ def _replacement_for(draw: Draw, case: Case) -> list[int]:
 # Declarations and scores ---------------------------------------------------------------------
 
 
-def _own(assignment: Assignment, by: User) -> Assignment:
+def _open_file(assignment: Assignment, by: User) -> tuple[Round, Application, Assignment]:
+    """The expert's own assignment with its round and application, locked in the order every
+    review service takes them (round, application, assignment), so none can deadlock."""
     if assignment.expert.account_id != by.pk:
         raise PermissionRefused(_("This review is not assigned to you."))
-    return locked(assignment)
+    round = current(assignment.application.round, RoundStatus.REVIEW)
+    return round, locked(assignment.application), locked(assignment)
 
 
 @audit.service("funding.declare_conflict")
@@ -317,8 +322,7 @@ def declare(assignment: Assignment, *, conflict: bool, by: User, note: str = "")
     applicant (the file opens) or that they have one (they are recused and a replacement is
     drawn from the same pool)."""
     require(by, "funding.add_reviewscore")
-    assignment = _own(assignment, by)
-    round = current(assignment.application.round, RoundStatus.REVIEW)
+    round, application, assignment = _open_file(assignment, by)
     if conflict and not note.strip():
         raise DomainError(_("Say what the conflict is."))
     assignment.declared_at = timezone.now()
@@ -334,12 +338,13 @@ def declare(assignment: Assignment, *, conflict: bool, by: User, note: str = "")
         fields=("declared_at", "conflict_note"),
     )
     if conflict:
-        _replace(assignment, round=round, by=by)
+        _replace(assignment, application=application, round=round, by=by)
+        # The rest of the panel may have scored already; without a replacement it is complete.
+        tally(application, by=by)
     return assignment
 
 
-def _replace(assignment: Assignment, *, round: Round, by: User) -> None:
-    application = assignment.application
+def _replace(assignment: Assignment, *, application: Application, round: Round, by: User) -> None:
     previous = Draw.objects.filter(round=round).count()
     base = assignment.draw
     draw = Draw.objects.create(
@@ -374,8 +379,7 @@ def submit_review(
     """Score every rubric line from 0 to 5, replacing earlier scores; the total is the
     weighted sum out of 100. Once the whole panel has scored, the application is scored."""
     require(by, "funding.add_reviewscore")
-    assignment = _own(assignment, by)
-    round = current(assignment.application.round, RoundStatus.REVIEW)
+    round, application, assignment = _open_file(assignment, by)
     if assignment.status not in {AssignmentStatus.OPEN, AssignmentStatus.SCORED}:
         raise DomainError(_("Declare that you have no conflict before the file opens."))
     criteria = list(round.criteria.all())
@@ -404,7 +408,6 @@ def submit_review(
         note=str(assignment.total),
         fields=("total", "comment", "scored_at"),
     )
-    application = assignment.application
     Engagement.objects.get_or_create(
         expert=assignment.expert,
         kind=EngagementKind.REVIEW,

@@ -20,6 +20,7 @@ from peiyu.funding import options
 from peiyu.funding.eligibility import application_reasons
 from peiyu.funding.models import (
     APPLICATION_TRANSITIONS,
+    PROJECT_TRANSITIONS,
     ROUND_TRANSITIONS,
     SCALE,
     ApplicationStatus,
@@ -295,7 +296,8 @@ def start_review(round: Round, *, by: User, today: datetime.date | None = None) 
                 fields=("eligibility_reasons",),
             )
         else:
-            application.save(update_fields=["eligibility_reasons"])
+            application.version += 1
+            application.save(update_fields=["eligibility_reasons", "version"])
     if not round.applications.filter(status=ApplicationStatus.ELIGIBLE).exists():
         raise DomainError(_("No eligible application was received."))
     return move(round, to=RoundStatus.REVIEW, transitions=ROUND_TRANSITIONS, by=by)
@@ -329,10 +331,14 @@ def conclude_notice(round: Round, *, by: User, today: datetime.date | None = Non
         )
         draft_contract(application, round=round, by=by)
         if application.project is not None and application.project.status == ProjectStatus.ACCEPTED:
-            project = application.project
-            project.status = ProjectStatus.FUNDED
-            project.version += 1
-            project.save(update_fields=["status", "version"])
+            move(
+                locked(application.project),
+                to=ProjectStatus.FUNDED,
+                transitions=PROJECT_TRANSITIONS,
+                by=by,
+                round=round,
+                note=application.title,
+            )
     return move(
         round,
         to=RoundStatus.AWARDED,

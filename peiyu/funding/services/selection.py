@@ -57,7 +57,7 @@ def _set(
     application.awarded = awarded if selected else None
     application.selection_note = note
     to = ApplicationStatus.SELECTED if selected else ApplicationStatus.NOT_SELECTED
-    fields = ("awarded", "selection_note", "rank")
+    fields = ("awarded", "selection_note", "rank", "overridden", "override_reason")
     if application.status == to:
         application.version += 1
         application.save(update_fields=[*fields, "version"])
@@ -173,7 +173,6 @@ def override_selection(
             raise DomainError(_("Only %(room)s yuan of the budget is left for it.") % {"room": room})
     application.overridden = True
     application.override_reason = reason.strip()
-    application.save(update_fields=["overridden", "override_reason"])
     _set(
         application,
         selected=selected,
@@ -261,7 +260,7 @@ def answer_objection(objection: Objection, *, answer: str, upheld: bool, by: Use
     where the selection changes."""
     require(by, MANAGE)
     require_region(by, objection.round.region_id)
-    round = current(objection.round, RoundStatus.NOTICE, RoundStatus.AWARDED)
+    round = current(objection.round, RoundStatus.NOTICE)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.answered_on is not None:
         raise DomainError(_("This objection has been answered already."))

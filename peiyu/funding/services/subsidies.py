@@ -123,6 +123,10 @@ def pay_case_subsidy(
     subsidy = locked(subsidy, seen_version=seen_version)
     if paid_on > timezone.localdate():
         raise DomainError(_("The payment date cannot be in the future."))
+    if paid_on < subsidy.raised_on:
+        raise DomainError(
+            _("The subsidy was raised on %(date)s; it cannot be paid before.") % {"date": subsidy.raised_on}
+        )
     if not voucher.strip():
         raise DomainError(_("Enter the payment voucher number."))
     subsidy.paid_on = paid_on

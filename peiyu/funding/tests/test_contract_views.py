@@ -166,9 +166,10 @@ def test_a_passing_re_evaluation_releases_what_the_failure_held(
     contract.refresh_from_db()
     assert contract.status == ContractStatus.SIGNED
     statuses = [t.status for t in contract.tranches.all()]
-    assert statuses == [TrancheStatus.DUE, TrancheStatus.DUE, TrancheStatus.HELD]
+    # The last tranche, held by the failure now made good, waits for its own milestone again.
+    assert statuses == [TrancheStatus.DUE, TrancheStatus.DUE, TrancheStatus.WAITING]
     last = contract.tranches.get(position=3)
-    assert "30" not in last.hold_reason  # no longer blames the failure made good
+    assert last.hold_reason == ""  # no longer blames the failure made good
 
 
 def test_the_final_evaluation_completes_the_contract_and_results_are_published(

@@ -27,7 +27,7 @@ from peiyu.funding.models import (
 )
 from peiyu.funding.services import applications, contracts, review, rounds, selection
 from peiyu.funding.services.review import Candidate, Case, aggregate, plan_panels
-from peiyu.funding.tests.conftest import TODAY, apply, registered, score_all
+from peiyu.funding.tests.conftest import TODAY, apply, field, registered, score_all
 from peiyu.orgs.models import Organization
 from peiyu.people.models import Affiliation, Expert
 from peiyu.supervision.models import Grade, Listing, Sanction
@@ -589,3 +589,88 @@ def test_the_draw_moves_every_application_with_its_event_and_audit_entry(
             content_type__app_label="funding",
         )
         assert entry.actor == county_officer and entry.changes["status"] == ["eligible", "reviewing"]
+
+
+def test_a_recusal_without_replacement_completes_the_panel_and_later_draws_still_replay(
+    open_round: Round,
+    county_officer: User,
+    organization_account: User,
+    organizations: list[Organization],
+    experts: list[Expert],
+    advance: Advance,
+) -> None:
+    first = apply(open_round, organizations[0], organization_account)
+    round = advance(open_round, "review")
+    Round.objects.filter(pk=round.pk).update(defense_weight=0, experts_per_application=8)
+    round.refresh_from_db()
+    review.draw_panels(round, by=county_officer, seed="all")
+    panel = list(Assignment.objects.filter(application=first).select_related("expert__account"))
+    assert len(panel) == 8  # the whole pool: nobody is left to replace a recused expert
+    for assignment in panel[1:]:
+        review.declare(assignment, conflict=False, by=assignment.expert.account)
+        review.submit_review(
+            assignment, scores={c.pk: 3 for c in round.criteria.all()}, by=assignment.expert.account
+        )
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.REVIEWING
+    review.declare(panel[0], conflict=True, note="其配偶在该机构任职", by=panel[0].expert.account)
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.SCORED and first.review_score == Decimal("60.00")
+    assert FundingEvent.objects.filter(
+        subject="application", subject_id=first.pk, action="no_replacement"
+    ).exists()
+    # A later draw (a recheck made another application eligible) replays although experts were recused since.
+    Round.objects.filter(pk=round.pk).update(experts_per_application=5)
+    second = Application.objects.create(
+        round=round,
+        organization=organizations[1],
+        title="补充申报",
+        field=first.field,
+        area=first.area,
+        summary="s",
+        status=ApplicationStatus.ELIGIBLE,
+        created_by=county_officer,
+    )
+    draw = review.draw_panels(round, by=county_officer, seed="later")
+    assert Assignment.objects.filter(application=second).count() == 5
+    assert review.verify_draw(draw) and review.verify_draw(Draw.objects.get(seed="all"))
+
+
+def test_an_application_links_only_library_projects_it_may_use(
+    open_round: Round,
+    county_officer: User,
+    organization_account: User,
+    other_org_account: User,
+    organizations: list[Organization],
+) -> None:
+    from peiyu.funding.models import Project
+
+    theirs = Project.objects.create(
+        region=organizations[1].region,
+        title="他人项目",
+        field=field(),
+        summary="s",
+        origin="bottom_up",
+        organization=organizations[1],
+        budget=Decimal(1000),
+        status="accepted",
+    )
+    application = apply(open_round, organizations[0], organization_account, submit=False)
+    with pytest.raises(DomainError):
+        applications.update_application(application, by=organization_account, project=theirs)
+    proposed = Project.objects.create(
+        region=organizations[0].region,
+        title="我的设想",
+        field=field(),
+        summary="s",
+        origin="bottom_up",
+        organization=organizations[0],
+        budget=Decimal(1000),
+        status="proposed",
+    )
+    with pytest.raises(DomainError):
+        applications.update_application(application, by=organization_account, project=proposed)
+    Project.objects.filter(pk=proposed.pk).update(status="accepted")
+    proposed.refresh_from_db()
+    application = applications.update_application(application, by=organization_account, project=proposed)
+    assert application.project == proposed

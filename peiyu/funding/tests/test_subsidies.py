@@ -152,6 +152,10 @@ def test_paying_needs_a_past_date_a_voucher_and_the_permission(
         )
     with pytest.raises(DomainError):
         services.pay_case_subsidy(subsidy, paid_on=TODAY, voucher="  ", by=county_officer)
+    with pytest.raises(DomainError, match=str(subsidy.raised_on)):
+        services.pay_case_subsidy(
+            subsidy, paid_on=subsidy.raised_on - datetime.timedelta(days=1), voucher="V1", by=county_officer
+        )
     with pytest.raises(PermissionRefused):
         services.pay_case_subsidy(subsidy, paid_on=TODAY, voucher="V1", by=daibu_officer)
     paid = services.pay_case_subsidy(subsidy, paid_on=TODAY, voucher=" V1 ", by=county_officer)

@@ -3,8 +3,6 @@ arithmetic of residencies and the permission check."""
 
 from __future__ import annotations
 
-import calendar
-import datetime
 from typing import TypeVar
 
 from django.db import models
@@ -14,6 +12,7 @@ from peiyu.accounts.models import User
 from peiyu.core.exceptions import PermissionRefused
 from peiyu.core.workflow import advance, event_row, locked
 from peiyu.incubation.models import IncubationEvent, Residency
+from peiyu.lib.dates import add_months
 
 __all__ = ["add_months", "event", "locked", "move", "require"]
 
@@ -23,14 +22,6 @@ M = TypeVar("M", bound=models.Model)
 def require(user: User | None, permission: str) -> None:
     if user is None or not user.has_perm(permission):
         raise PermissionRefused(_("You may not do this."))
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it has no such day:
-    31 January + 1 month is 28 (or 29) February."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def event(
