@@ -16,13 +16,12 @@ from peiyu.api.auth import SessionAuth, TokenAuth, public
 from peiyu.api.people import Paging
 from peiyu.api.schemas import ErrorOut, PageOut
 from peiyu.funding.exports import grants_360giving
-from peiyu.funding.models import Application, ApplicationStatus, Round, RoundStatus
+from peiyu.funding.models import RESULTS_PUBLIC, Application, ApplicationStatus, Round
 from peiyu.funding.services.selection import rule_text
 
 router = Router(tags=["funding"])
 ERRORS = {401: ErrorOut, 404: ErrorOut}
 PUBLIC = [TokenAuth(), SessionAuth(), public]
-NOTICED = {RoundStatus.NOTICE, RoundStatus.AWARDED, RoundStatus.CLOSED}
 
 
 class RoundOut(Schema):
@@ -204,7 +203,7 @@ def round_detail(request: HttpRequest, pk: int) -> RoundDetailOut:
             CriterionOut(name=c.name, weight=c.weight, anchors={k: str(v) for k, v in c.anchors.items()})
             for c in round.criteria.all()
         ],
-        selected=_selected(round) if round.status in NOTICED else None,
+        selected=_selected(round) if round.status in RESULTS_PUBLIC else None,
     )
 
 
@@ -247,12 +246,12 @@ def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -
             organization=a.organization.name,
             title=a.title,
             field=a.field.code,
-            status=a.status,
+            status=a.status_for(request.user),
             requested=float(a.requested),
-            awarded=_float(a.awarded),
-            review_score=_float(a.review_score),
-            final_score=_float(a.final_score),
-            rank=a.rank,
+            awarded=_float(a.awarded) if a.scores_shown_to(request.user) else None,
+            review_score=_float(a.review_score) if a.scores_shown_to(request.user) else None,
+            final_score=_float(a.final_score) if a.scores_shown_to(request.user) else None,
+            rank=a.rank if a.scores_shown_to(request.user) else None,
             submitted_at=a.submitted_at,
             eligibility_reasons=list(a.eligibility_reasons),
         )

@@ -377,6 +377,26 @@ def default_tranches() -> list[dict[str, Any]]:
 class FundingRoundQuerySet(CountyWide):
     shared_when = ~Q(status="draft")
 
+    def reachable_by(self, user: Any) -> Self:
+        """Staff: the rounds of their region (a town officer also reads the county's published
+        ones). Other accounts: the public rounds of the counties their organizations belong to."""
+        if user.is_superuser or user.is_staff_account:
+            return self.visible_to(user)
+        from peiyu.orgs.models import Organization
+
+        villages = Organization.objects.visible_to(user).values_list("region_id", flat=True)
+        return self.public().filter(region_id__in={code[:6].ljust(12, "0") for code in villages})
+
+    def held_by(self, user: Any) -> Self:
+        """The rounds of the user's own region (the office that runs them, and those above it):
+        their applications, panels, ranking and objections are the user's to see. A town officer
+        reads the county's published call, not its review."""
+        if user.is_superuser:
+            return self.all()
+        if not user.is_staff_account or not user.region_id:
+            return self.none()
+        return self.in_region(user.region_id)
+
     def public(self) -> Self:
         """What the portal shows: every round once it has been opened."""
         return self.exclude(status=RoundStatus.DRAFT)
@@ -557,6 +577,10 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     A.SELECTED: {A.NOT_SELECTED, A.AWARDED},
     A.NOT_SELECTED: {A.SELECTED},
 }
+# Once a round's notice has started, its results are public: applicants see their scores.
+RESULTS_PUBLIC = {RoundStatus.NOTICE, RoundStatus.AWARDED, RoundStatus.CLOSED}
+# Statuses that would tell an applicant the selection before the notice does.
+UNDISCLOSED = {A.SCORED, A.SELECTED, A.NOT_SELECTED}
 SUBMITTED = [A.ELIGIBLE, A.INELIGIBLE, A.REVIEWING, A.SCORED, A.SELECTED, A.NOT_SELECTED, A.AWARDED]
 
 
@@ -680,6 +704,17 @@ class Application(models.Model):
     def is_editable(self) -> bool:
         return self.status in {ApplicationStatus.DRAFT, ApplicationStatus.INVITED}
 
+    def scores_shown_to(self, user: Any) -> bool:
+        """Staff see every score; an applicant (or an expert) the results once the notice starts."""
+        return bool(user.is_superuser or user.is_staff_account or self.round.status in RESULTS_PUBLIC)
+
+    def status_for(self, user: Any) -> str:
+        """The status as this user may see it: before the notice an applicant sees a scored or
+        (not) selected application as still being reviewed."""
+        if self.status in UNDISCLOSED and not self.scores_shown_to(user):
+            return ApplicationStatus.REVIEWING
+        return self.status
+
 
 class LineCategory(models.TextChoices):
     PERSONNEL = "personnel", _("Personnel")
@@ -734,6 +769,10 @@ class DrawPurpose(models.TextChoices):
     REPLACEMENT = "replacement", _("Replacement for a recused expert")
 
 
+class DrawQuerySet(ScopedQuerySet["Draw"]):
+    region_lookup = "round__region"
+
+
 class Draw(models.Model):
     """A random draw of review panels. The seed, the candidate pool as it stood (each expert's
     fields, conflicting organizations and the applications already carried in the round) and
@@ -751,6 +790,8 @@ class Draw(models.Model):
     drawn_by = models.ForeignKey(AUTH, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = DrawQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("expert draw")

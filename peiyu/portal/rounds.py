@@ -21,6 +21,7 @@ from peiyu.core.exceptions import DomainError
 from peiyu.core.paging import paginate
 from peiyu.funding.exports import latest_totals
 from peiyu.funding.models import (
+    RESULTS_PUBLIC,
     SCALE,
     Application,
     ApplicationStatus,
@@ -35,7 +36,6 @@ from peiyu.orgs.forms import validate_phone
 from peiyu.orgs.models import LegalForm
 
 # From the start of the notice on, the selection is public.
-NOTICED = {RoundStatus.NOTICE, RoundStatus.AWARDED, RoundStatus.CLOSED}
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
@@ -158,7 +158,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(pk)
     today = timezone.localdate()
     selected: list[Application] = []
-    if round.status in NOTICED:
+    if round.status in RESULTS_PUBLIC:
         selected = list(
             round.applications.filter(status__in=[ApplicationStatus.SELECTED, ApplicationStatus.AWARDED])
             .select_related("organization")
@@ -204,9 +204,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "selected_total": sum((a.awarded or 0 for a in selected), 0),
         "notice_running": running,
         "form": form,
-        "objections": round.objections.count() if round.status in NOTICED else 0,
+        "objections": round.objections.count() if round.status in RESULTS_PUBLIC else 0,
         "answered": round.objections.filter(answered_on__isnull=False).count()
-        if round.status in NOTICED
+        if round.status in RESULTS_PUBLIC
         else 0,
         "results": _results(round) if round.status in {RoundStatus.AWARDED, RoundStatus.CLOSED} else [],
     }

@@ -39,11 +39,12 @@ from peiyu.funding.forms.applications import (
     in_round_region,
 )
 from peiyu.funding.models import (
+    RESULTS_PUBLIC,
+    UNDISCLOSED,
     Application,
     ApplicationStatus,
     Assignment,
     FundingEvent,
-    FundingRoundQuerySet,
     Round,
     RoundStatus,
 )
@@ -57,10 +58,6 @@ ADD = "funding.add_application"
 MANAGE = "funding.manage_round"
 EXPORT_LIMIT = 20_000
 
-# Once the notice has started the results are public: the applicant sees its scores.
-PUBLISHED = {RoundStatus.NOTICE, RoundStatus.AWARDED, RoundStatus.CLOSED}
-# Statuses that would tell an applicant the selection before the notice does.
-UNDISCLOSED = {ApplicationStatus.SCORED, ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED}
 WITHDRAWABLE = {
     ApplicationStatus.DRAFT,
     ApplicationStatus.OUTLINE,
@@ -106,9 +103,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 def shown_status(application: Application, user: User) -> tuple[str, str]:
     """The status and its label as this user may see it: before the notice an applicant sees a
     scored or (not) selected application as still being reviewed."""
-    status = application.status
-    if not sees_review(user) and status in UNDISCLOSED and application.round.status not in PUBLISHED:
-        status = ApplicationStatus.REVIEWING
+    status = application.status_for(user)
     return status, str(ApplicationStatus(status).label)
 
 
@@ -214,11 +209,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def _round_to_apply(request: HttpRequest, pk: int) -> Round:
-    """Staff reach their region's rounds; an organization any round that has been opened."""
-    user = _user(request)
-    everything: FundingRoundQuerySet = Round.objects.all()
-    rounds = everything.visible_to(user) if sees_review(user) else everything.public()
-    round: Round = rounds.select_related("region").get_or_404(pk=pk)
+    """Staff reach their region's rounds; an organization the opened rounds of its county."""
+    round: Round = Round.objects.reachable_by(_user(request)).select_related("region").get_or_404(pk=pk)
     return round
 
 
@@ -325,7 +317,7 @@ def _history(application: Application, user: User) -> list[FundingEvent]:
     )
     if staff:
         return events
-    published = application.round.status in PUBLISHED
+    published = application.round.status in RESULTS_PUBLIC
     own = set(application.organization.accounts.values_list("pk", flat=True))
     shown = []
     for e in events:
@@ -375,7 +367,7 @@ def _render_detail(
         "application": application,
         "round": application.round,
         "staff": staff,
-        "published": staff or application.round.status in PUBLISHED,
+        "published": staff or application.round.status in RESULTS_PUBLIC,
         "reviewed": application.status in REVIEWED,
         "lines": list(application.budget_lines.all()),
         "outputs": list(application.outputs.all()),

@@ -38,6 +38,7 @@ from peiyu.funding.models import (
     Need,
     Project,
     ProjectStatus,
+    Round,
 )
 from peiyu.funding.services import catalog as services
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
@@ -209,13 +210,21 @@ def catalog_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(VIEW_ITEM, raise_exception=True)
 def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
     item = _item(request, pk)
     moves = sorted(CATALOG_TRANSITIONS.get(item.status, set()))
+    # What hangs off the item is shown only as far as the user's scope reaches.
     context = {
         "item": item,
-        "needs": item.needs.select_related("region", "region__parent", "field").order_by("-supporters", "pk"),
-        "projects": item.projects.select_related("region", "organization").order_by("-created_at"),
-        "rounds": item.rounds.order_by("-year"),
+        "needs": Need.objects.visible_to(user)
+        .filter(items=item)
+        .select_related("region", "region__parent", "field")
+        .order_by("-supporters", "pk"),
+        "projects": Project.objects.visible_to(user)
+        .filter(catalog_item=item)
+        .select_related("region", "organization")
+        .order_by("-created_at"),
+        "rounds": Round.objects.visible_to(user).filter(catalog_items=item).order_by("-year"),
         "moves": [(to, CatalogStatus(to).label) for to in moves],
         "status_form": CatalogStatusForm(),
         "events": _history("catalogitem", item.pk, ITEM_LABELS),

@@ -20,7 +20,7 @@ from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.funding.coverage import Coverage, coverage
 from peiyu.funding.forms.needs import CoverageForm, DecideForm, MergeForm, NeedFilterForm, NeedForm
-from peiyu.funding.models import NEED_TRANSITIONS, FundingEvent, Need, NeedSource, NeedStatus
+from peiyu.funding.models import NEED_TRANSITIONS, CatalogItem, FundingEvent, Need, NeedSource, NeedStatus
 from peiyu.funding.services import needs as services
 from peiyu.lib.xlsx import Sheet, sheets_bytes, xlsx_response
 from peiyu.regions.models import Level, Region
@@ -187,8 +187,16 @@ def _detail(
     context = {
         "need": need,
         "duplicates": Need.objects.duplicates_of(need) if is_open else [],
-        "merged_in": need.duplicates.select_related("region").order_by("created_at"),
-        "items": need.items.all(),
+        "merged_in": Need.objects.visible_to(user)
+        .filter(merged_into=need)
+        .select_related("region")
+        .order_by("created_at"),
+        "merged_into": (
+            Need.objects.visible_to(user).filter(pk=need.merged_into_id).first()
+            if need.merged_into_id
+            else None
+        ),
+        "items": CatalogItem.objects.visible_to(user).filter(needs=need),
         "events": _history("need", need.pk, EVENT_LABELS),
         "decide": decide if may_change and allowed else None,
         "merge": merge if may_change and is_open else None,

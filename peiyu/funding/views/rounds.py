@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -51,7 +51,6 @@ from peiyu.funding.models import (
     Assignment,
     Draw,
     FundingEvent,
-    FundingRoundQuerySet,
     Milestone,
     Objection,
     Round,
@@ -60,7 +59,7 @@ from peiyu.funding.models import (
 )
 from peiyu.funding.services import review, rounds, selection
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
-from peiyu.orgs.models import LegalForm, Organization
+from peiyu.orgs.models import LegalForm
 
 VIEW = "funding.view_round"
 MANAGE = rounds.MANAGE
@@ -88,21 +87,23 @@ def _require_staff(user: User) -> None:
         raise PermissionDenied
 
 
-def _reachable(user: User) -> FundingRoundQuerySet:
-    """Staff: the rounds of their region (a town officer also reads the county's published
-    ones). Other accounts: the public rounds of the counties their organizations belong to (a
-    round is always a county's)."""
-    every: FundingRoundQuerySet = Round.objects.all()
-    if _is_staff(user):
-        return every.visible_to(user)
-    villages = Organization.objects.visible_to(user).values_list("region_id", flat=True)
-    counties = {code[:6].ljust(12, "0") for code in villages}
-    return every.public().filter(region_id__in=counties)
-
-
 def _round(request: HttpRequest, pk: int) -> Round:
     found: Round = (
-        _reachable(_user(request)).with_budget().select_related("region", "supervisor").get_or_404(pk=pk)
+        Round.objects.reachable_by(_user(request))
+        .with_budget()
+        .select_related("region", "supervisor")
+        .get_or_404(pk=pk)
+    )
+    return found
+
+
+def _held(request: HttpRequest, pk: int) -> Round:
+    """A round whose review the user may see: one of their own region's (else 404)."""
+    found: Round = (
+        Round.objects.held_by(_user(request))
+        .with_budget()
+        .select_related("region", "supervisor")
+        .get_or_404(pk=pk)
     )
     return found
 
@@ -149,7 +150,7 @@ def _status_counts(round_ids: list[int]) -> dict[int, list[tuple[str, str, int]]
 @permission_required(VIEW, raise_exception=True)
 def round_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    reachable = _reachable(user)
+    reachable = Round.objects.reachable_by(user)
     years = reachable.order_by("-year").values_list("year", flat=True).distinct()
     form = RoundFilterForm(request.GET or None, years=list(years))
     data = form.cleaned() if form.is_bound else {}
@@ -158,7 +159,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         if data.get(name):
             found = found.filter(**{name: data[name]})
     page = paginate(request, found.order_by("-year", "-id"))
-    counts = _status_counts([r.pk for r in page]) if _is_staff(user) else {}
+    # Application counts only for the rounds the user's office holds (not the county's, for a town).
+    held = Round.objects.held_by(user).filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True)
+    counts = _status_counts(list(held))
     context = {
         "form": form,
         "filtered": any(data.values()),
@@ -356,8 +359,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call as published, with the way to apply."""
     user = _user(request)
     round = _round(request, pk)
-    context: dict[str, Any] = {"round": round, "staff": _is_staff(user), **_terms(round)}
-    if _is_staff(user):
+    holds = Round.objects.held_by(user).filter(pk=round.pk).exists()
+    context: dict[str, Any] = {"round": round, "staff": holds, **_terms(round)}
+    if holds:
         context |= _staff_context(round)
     return render(request, "funding/round_detail.html", context)
 
@@ -460,8 +464,7 @@ def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The draw's seed, pool and panels; ``?verify=1`` draws again from the kept seed and pool."""
     user = _user(request)
     _require_staff(user)
-    draws = Draw.objects.filter(round__in=Round.objects.visible_to(user)).select_related("round", "drawn_by")
-    draw = get_object_or_404(draws, pk=pk)
+    draw: Draw = Draw.objects.visible_to(user).select_related("round", "drawn_by").get_or_404(pk=pk)
     seats = (
         Assignment.objects.filter(draw=draw)
         .select_related("application__organization", "expert")
@@ -547,7 +550,7 @@ def _ranking_xlsx(round: Round, ranked: list[Application], totals: dict[str, Dec
 def round_ranking(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _require_staff(user)
-    round = _round(request, pk)
+    round = _held(request, pk)
     ranked = _ranked(round)
     totals = _totals(round, ranked)
     if request.GET.get("format") == "xlsx":
@@ -584,7 +587,7 @@ def objection_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's objections with their answers; staff who run rounds also write down an
     objection received by phone or letter here."""
     user = _user(request)
-    round = _round(request, pk)
+    round = _held(request, pk)
     if request.method == "POST" and not user.has_perm(MANAGE):
         raise PermissionDenied
     applications = Application.objects.filter(round=round, status__in=LISTED).select_related("organization")
