@@ -14,6 +14,7 @@ urlpatterns = [
     path("orgs/", include("peiyu.orgs.urls")),
     path("incubation/", include("peiyu.incubation.urls")),
     path("funding/", include("peiyu.funding.urls")),
+    path("activities/", include("peiyu.activities.urls")),
     path("people/", include("peiyu.people.urls")),
     path("supervision/", include("peiyu.supervision.urls")),
     path("api/v1/", api.urls),

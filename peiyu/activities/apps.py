@@ -11,6 +11,7 @@ class ActivitiesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from peiyu.activities import models, options  # noqa: F401 - options register themselves
+        from peiyu.core.navigation import NAVIGATION, NavItem
 
         auditlog.register(models.Activity, exclude_fields=["version", "feedback_token"])
         auditlog.register(models.Attendance)
@@ -23,3 +24,26 @@ class ActivitiesConfig(AppConfig):
         auditlog.register(models.CouncilMember, mask_fields=["phone"])
         auditlog.register(models.Meeting, exclude_fields=["version"])
         auditlog.register(models.Decision, exclude_fields=["version"])
+        position = next(i for i, item in enumerate(NAVIGATION) if item.url_name == "people:me")
+        NAVIGATION[position:position] = [
+            NavItem(
+                _("Activity records"),
+                "activities:activity-list",
+                "calendar-event",
+                "activities.view_activity",
+            ),
+            NavItem(
+                _("Mediation cases"),
+                "activities:case-list",
+                "people-fill",
+                "activities.view_mediationcase",
+                True,
+            ),
+            NavItem(
+                _("Mediators"), "activities:mediator-list", "person-badge", "activities.view_mediator", True
+            ),
+            NavItem(_("Councils"), "activities:council-list", "bank", "activities.view_council", True),
+            NavItem(
+                _("Satisfaction"), "activities:satisfaction", "emoji-smile", "activities.view_activity", True
+            ),
+        ]

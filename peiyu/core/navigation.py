@@ -38,6 +38,7 @@ GROUPS: dict[str, tuple[str | Promise, str]] = {
     "registry": (_("Registry"), "buildings"),
     "incubation": (_("Incubation"), "house-heart"),
     "funding": (_("Funding"), "cash-coin"),
+    "activities": (_("Activities"), "calendar-event"),
     "people": (_("People"), "people"),
     "supervision": (_("Supervision"), "shield-check"),
     "system": (_("System"), "gear"),
@@ -46,6 +47,7 @@ APP_GROUPS: dict[str, str] = {
     "orgs": "registry",
     "incubation": "incubation",
     "funding": "funding",
+    "activities": "activities",
     "people": "people",
     "supervision": "supervision",
 }

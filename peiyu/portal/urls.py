@@ -1,6 +1,6 @@
 from django.urls import path
 
-from peiyu.portal import citizen, credit, feedback, incubators, needs, rounds, views
+from peiyu.portal import citizen, credit, feedback, incubators, minutes, needs, ratings, rounds, views
 
 app_name = "portal"
 urlpatterns = [
@@ -26,4 +26,8 @@ urlpatterns = [
     path("needs/status/", needs.need_status, name="need-status"),
     path("feedback/<str:token>/", feedback.feedback_form, name="feedback"),
     path("feedback/<str:token>/thanks/", feedback.feedback_thanks, name="feedback-thanks"),
+    path("rate/<str:token>/", ratings.rate, name="rate"),
+    path("rate/<str:token>/thanks/", ratings.rate_thanks, name="rate-thanks"),
+    path("minutes/", minutes.minutes_list, name="minutes-list"),
+    path("minutes/<int:pk>/", minutes.minutes_detail, name="minutes-detail"),
 ]

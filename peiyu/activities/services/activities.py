@@ -12,14 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import User
-from peiyu.activities.models import Activity, ActivityKind, Attendance
+from peiyu.activities.models import Activity, ActivityKind, ActivityPhoto, Attendance
 from peiyu.activities.services.common import event, require, require_region
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError, PermissionRefused
+from peiyu.core.options import value_of
 from peiyu.orgs.models import Organization
 from peiyu.people.models import HoursSource, Volunteer
 from peiyu.people.services.hours import record_hours
 from peiyu.regions.models import Region
+from peiyu.supervision.services.citizen import prepare_photo
+
+MAX_PHOTOS = 9
 
 
 def _require_actor(by: User, *, region: Region, organization: Organization | None) -> None:
@@ -109,3 +113,25 @@ def record_attendance(activity: Activity, *, volunteers: Iterable[Volunteer], by
         rows.append(Attendance.objects.create(activity=activity, volunteer=volunteer, service_record=record))
     event(subject=activity, action="attendance", by=by, note="、".join(r.volunteer.name for r in rows))
     return rows
+
+
+@audit.service("activities.add_photo")
+def add_photo(activity: Activity, *, data: bytes, by: User, caption: str = "") -> ActivityPhoto:
+    """Attach a photo to an activity: checked by its content and re-encoded without its
+    metadata (location included), as citizen reports' photos are; at most nine."""
+    require(by, "activities.change_activity")
+    _require_actor(by, region=activity.region, organization=activity.organization)
+    if activity.photos.count() >= MAX_PHOTOS:
+        raise DomainError(_("An activity keeps at most %(n)d photos.") % {"n": MAX_PHOTOS})
+    max_mb = value_of("supervision.photo_max_mb", activity.region_id)
+    photo = prepare_photo(data, max_bytes=int(float(max_mb) * 1024 * 1024))
+    row = ActivityPhoto.objects.create(
+        activity=activity,
+        content=photo.content,
+        content_type=photo.content_type,
+        width=photo.width,
+        height=photo.height,
+        caption=caption.strip()[:100],
+    )
+    event(subject=activity, action="photo", by=by)
+    return row

@@ -17,17 +17,20 @@ from peiyu.activities.models import (
     DECISION_TRANSITIONS,
     MEETING_TRANSITIONS,
     Council,
+    CouncilKind,
     CouncilMember,
     Decision,
     DecisionStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Office,
 )
 from peiyu.activities.services.common import event, locked, move, require, require_region
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError
 from peiyu.core.options import value_of
+from peiyu.regions.models import Level, Region
 
 
 def has_quorum(*, present: int, members: int, kind: str, region_code: str) -> bool:
@@ -161,3 +164,91 @@ def publish_minutes(meeting: Meeting, *, by: User) -> Meeting:
     return move(
         meeting, to=MeetingStatus.PUBLISHED, transitions=MEETING_TRANSITIONS, by=by, fields=("published_on",)
     )
+
+
+@audit.service("activities.create_council")
+def create_council(
+    *,
+    region: Region,
+    kind: str,
+    name: str,
+    by: User,
+    established_on: datetime.date | None = None,
+    place: str = "",
+) -> Council:
+    """Set up a village's deliberation hall or council (a village or its town or county does)."""
+    require(by, "activities.add_council")
+    require_region(by, region.code)
+    if region.level != Level.VILLAGE:
+        raise DomainError(_("A council belongs to a village (or residents' community)."))
+    if kind not in CouncilKind.values or not name.strip():
+        raise DomainError(_("Give the council a kind and a name."))
+    if established_on is not None and established_on > timezone.localdate():
+        raise DomainError(_("The establishment date cannot be in the future."))
+    if Council.objects.filter(region=region, name=name.strip()).exists():
+        raise DomainError(_("This village already has a council of that name."))
+    council = Council.objects.create(
+        region=region, kind=kind, name=name.strip(), established_on=established_on, place=place.strip()
+    )
+    event(subject=council, action="created", by=by)
+    return council
+
+
+@audit.service("activities.add_member")
+def add_member(
+    council: Council, *, name: str, office: str, since: datetime.date, by: User, phone: str = ""
+) -> CouncilMember:
+    """Add a member (or officer) to a council from a day on."""
+    require(by, "activities.change_council")
+    require_region(by, council.region_id)
+    if not name.strip() or office not in Office.values:
+        raise DomainError(_("Give the member a name and an office."))
+    if office != Office.MEMBER and any(
+        m.office == office for m in members_on(council, max(since, timezone.localdate()))
+    ):
+        raise DomainError(
+            _("The council already has a %(office)s: end that term first.") % {"office": Office(office).label}
+        )
+    member = CouncilMember.objects.create(
+        council=council, name=name.strip(), office=office, since=since, phone=phone.strip()
+    )
+    event(subject=council, action="member_added", by=by, note=member.name)
+    return member
+
+
+@audit.service("activities.end_membership")
+def end_membership(member: CouncilMember, *, until: datetime.date, by: User) -> CouncilMember:
+    """End a member's term on a day; their attendance at earlier meetings stays."""
+    require(by, "activities.change_council")
+    require_region(by, member.council.region_id)
+    if member.until is not None:
+        raise DomainError(_("This member's term has already ended."))
+    if until < member.since:
+        raise DomainError(_("A term ends on or after it began."))
+    member.until = until
+    member.save(update_fields=["until"])
+    event(subject=member.council, action="member_left", by=by, note=member.name)
+    return member
+
+
+@audit.service("activities.plan_meeting")
+def plan_meeting(
+    council: Council, *, kind: str, held_on: datetime.date, agenda: str, by: User, place: str = ""
+) -> Meeting:
+    """Put a meeting with its agenda on a council's calendar (it may already have been held:
+    the attendance and minutes come next)."""
+    require(by, "activities.add_meeting")
+    require_region(by, council.region_id)
+    if not council.is_active:
+        raise DomainError(_("This council is no longer active."))
+    if kind not in MeetingKind.values or not agenda.strip():
+        raise DomainError(_("Give the meeting its kind and agenda."))
+    meeting = Meeting.objects.create(
+        council=council,
+        kind=kind,
+        held_on=held_on,
+        agenda=agenda.strip(),
+        place=place.strip() or council.place,
+    )
+    event(subject=meeting, action="planned", by=by, to_status=meeting.status)
+    return meeting

@@ -362,3 +362,30 @@ def record_confirmation(
     case.save(update_fields=["confirmation_applied_on", "confirmation_court", "confirmed_on", "version"])
     event(subject=case, action="confirmation", by=by, note=court.strip())
     return case
+
+
+@audit.service("activities.save_mediator")
+def save_mediator(
+    *,
+    region: Region,
+    name: str,
+    committee: str,
+    by: User,
+    phone: str = "",
+    is_full_time: bool = False,
+    is_active: bool = True,
+    mediator: Mediator | None = None,
+) -> Mediator:
+    """Add a people's mediator to a committee of the region, or change one (a mediator who
+    leaves is made inactive: their past cases keep their name)."""
+    require(by, "activities.change_mediator" if mediator else "activities.add_mediator")
+    require_region(by, region.code)
+    if mediator is not None:
+        require_region(by, mediator.region_id)
+    if not name.strip() or not committee.strip():
+        raise DomainError(_("Give the mediator's name and committee."))
+    row = mediator or Mediator(region=region)
+    row.region, row.name, row.committee = region, name.strip(), committee.strip()
+    row.phone, row.is_full_time, row.is_active = phone.strip(), is_full_time, is_active
+    row.save()
+    return row

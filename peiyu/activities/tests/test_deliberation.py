@@ -143,3 +143,29 @@ def test_a_member_ticked_twice_counts_once(village_worker: User) -> None:
         meeting_of(council), attendees=[member] * 6, minutes="纪要", by=village_worker
     )
     assert (meeting.present, meeting.quorum_met) == (1, False)
+
+
+def test_a_council_is_set_up_with_its_officers_and_meetings(
+    village_worker: User, tianmuhu_officer: User
+) -> None:
+    village = first_village(DAIBU)
+    council = deliberation.create_council(region=village, kind="hall", name="百姓议事堂", by=village_worker)
+    with pytest.raises(DomainError):  # a council belongs to a village
+        deliberation.create_council(region=region(DAIBU), kind="hall", name="镇议事堂", by=village_worker)
+    with pytest.raises(DomainError):  # one name per village
+        deliberation.create_council(region=village, kind="women", name="百姓议事堂", by=village_worker)
+    with pytest.raises(PermissionRefused):  # another town's officer
+        deliberation.create_council(region=village, kind="women", name="妇女议事会", by=tianmuhu_officer)
+    since = TODAY - datetime.timedelta(days=30)
+    chair = deliberation.add_member(council, name="王主任", office="chair", since=since, by=village_worker)
+    with pytest.raises(DomainError, match="end that term first"):
+        deliberation.add_member(council, name="李主任", office="chair", since=since, by=village_worker)
+    deliberation.end_membership(chair, until=TODAY - datetime.timedelta(days=1), by=village_worker)
+    deliberation.add_member(council, name="李主任", office="chair", since=TODAY, by=village_worker)
+    assert [m.name for m in deliberation.members_on(council, TODAY)] == ["李主任"]
+    meeting = deliberation.plan_meeting(
+        council, kind="ordinary", held_on=TODAY, agenda="路灯", by=village_worker
+    )
+    assert (meeting.status, meeting.place) == (MeetingStatus.PLANNED, council.place)
+    with pytest.raises(DomainError):
+        deliberation.plan_meeting(council, kind="ordinary", held_on=TODAY, agenda=" ", by=village_worker)

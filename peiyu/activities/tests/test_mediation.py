@@ -215,3 +215,23 @@ def test_who_may_act_on_a_case(
         registered(organization_account)
     with pytest.raises(PermissionRefused):
         registered(village_worker, town=TIANMUHU)
+
+
+def test_mediators_and_ratings(village_worker: User, tianmuhu_officer: User) -> None:
+    from peiyu.activities.services.ratings import submit_rating
+
+    village = first_village(DAIBU)
+    mediator = mediation.save_mediator(region=village, name="赵调解", committee="调委会", by=village_worker)
+    with pytest.raises(PermissionRefused):
+        mediation.save_mediator(
+            region=village, name="钱", committee="调委会", by=tianmuhu_officer, mediator=mediator
+        )
+    case = registered(village_worker)
+    with pytest.raises(DomainError, match="still under way"):
+        submit_rating(case=case, rating=5)
+    case = mediation.end_without_agreement(
+        case, reason="一方拒绝", routes_told="可向法院起诉", by=village_worker
+    )
+    with pytest.raises(DomainError):
+        submit_rating(case=case, rating=6)
+    assert submit_rating(case=case, rating=4, comment=" 很耐心 ").comment == "很耐心"

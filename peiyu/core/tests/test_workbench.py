@@ -46,6 +46,13 @@ def test_navigation_follows_permissions(
         "/funding/contracts/",
         "/funding/case-subsidies/",
     }
+    activities = {
+        "/activities/",
+        "/activities/cases/",
+        "/activities/mediators/",
+        "/activities/councils/",
+        "/activities/satisfaction/",
+    }
     people = {
         "/people/volunteers/",
         "/people/hours/",
@@ -82,6 +89,7 @@ def test_navigation_follows_permissions(
         *registry,
         *incubation,
         *funding,
+        *activities,
         *people,
         *supervision,
     }
@@ -91,6 +99,7 @@ def test_navigation_follows_permissions(
         "/incubation/",
         "/funding/needs/",
         *registry,
+        *activities,
         *people,
     }
     # An incubator's operator runs its incubator and nothing else.
@@ -105,6 +114,7 @@ def test_navigation_follows_permissions(
         "/supervision/grades/",
         "/supervision/visits/",
         *(funding - {"/funding/needs/", "/funding/catalog/"}),
+        "/activities/",
     }
     assert nav_urls(login(volunteer)) == {"/workbench/", "/people/me/"}
     assert nav_urls(login(expert)) == {
