@@ -235,3 +235,20 @@ def test_mediators_and_ratings(village_worker: User, tianmuhu_officer: User) -> 
     with pytest.raises(DomainError):
         submit_rating(case=case, rating=6)
     assert submit_rating(case=case, rating=4, comment=" 很耐心 ").comment == "很耐心"
+
+
+def test_the_monthly_figures_by_town(
+    village_worker: User, mediator: Mediator, tianmuhu_officer: User
+) -> None:
+    from peiyu.activities.figures import figures_by_child, period_figures
+
+    agreed(registered(village_worker), village_worker, mediator)
+    registered(village_worker)
+    start, end = TODAY - datetime.timedelta(days=60), TODAY
+    county = period_figures(LIYANG, start, end)
+    assert (county["registered"], county["handled"], county["succeeded"]) == (2, 1, 1)
+    assert (county["handled_rate"], county["success_rate"]) == (Decimal("50.0"), Decimal("100.0"))
+    assert county["activities"] == 0
+    towns = figures_by_child(LIYANG, start, end)
+    assert list(towns) == [DAIBU + "000"] and towns[DAIBU + "000"]["registered"] == 2
+    assert period_figures(TIANMUHU, start, end)["registered"] == 0
