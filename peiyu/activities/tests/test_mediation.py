@@ -49,13 +49,6 @@ def registered(by: User, town: str = DAIBU, days_ago: int = 20) -> MediationCase
     )
 
 
-@pytest.fixture
-def mediator(regions: None) -> Mediator:
-    return Mediator.objects.create(
-        name="周调解", region=first_village(DAIBU), committee="集镇社区人民调解委员会"
-    )
-
-
 def agreed(
     case: MediationCase, by: User, mediator: Mediator, *, form: str = "written", days_ago: int = 10
 ) -> MediationCase:
