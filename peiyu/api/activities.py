@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from peiyu.activities.figures import month_span, period_figures
+from peiyu.accounts.models import User
 from peiyu.activities.models import Activity
 from peiyu.api.people import Paging
 from peiyu.api.schemas import ErrorOut, PageOut
@@ -106,7 +107,7 @@ def figures(request: HttpRequest, filters: Query[FigureFilters]) -> dict[str, An
     """The figures of a region in the caller's scope (staff with access to mediation cases) for
     cases registered and activities held in a year or a month."""
     user = request.user
-    if not user.has_perm("activities.view_mediationcase"):
+    if not isinstance(user, User) or not user.has_perm("activities.view_mediationcase"):
         raise Http404
     code = (filters.region or user.region_id or "").ljust(12, "0")
     region = Region.objects.visible_to(user).filter(code=code).first()
