@@ -607,6 +607,10 @@ DECISION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class DecisionQuerySet(ScopedQuerySet["Decision"]):
+    region_lookup = "meeting__council__region"
+
+
 class Decision(models.Model):
     """A decision taken at a meeting, with its vote, and followed until done."""
 
@@ -624,6 +628,8 @@ class Decision(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     evidence = models.TextField(_("how it was carried out"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")

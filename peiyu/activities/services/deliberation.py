@@ -102,6 +102,8 @@ def record_decision(
     meeting = locked(meeting)
     if meeting.status == MeetingStatus.PLANNED:
         raise DomainError(_("Record the meeting's attendance first."))
+    if meeting.status == MeetingStatus.PUBLISHED:
+        raise DomainError(_("The minutes are published: the meeting's decisions are final."))
     if not meeting.quorum_met:
         raise DomainError(
             _(
