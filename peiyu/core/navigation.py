@@ -38,7 +38,7 @@ GROUPS: dict[str, tuple[str | Promise, str]] = {
     "registry": (_("Registry"), "buildings"),
     "incubation": (_("Incubation"), "house-heart"),
     "funding": (_("Funding"), "cash-coin"),
-    "activities": (_("Activities"), "calendar-event"),
+    "activities": (_("Activities and mediation"), "calendar-event"),
     "people": (_("People"), "people"),
     "supervision": (_("Supervision"), "shield-check"),
     "system": (_("System"), "gear"),
