@@ -12,12 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.core.exceptions import DomainError
 from peiyu.funding.models import Contract, ContractStatus
 from peiyu.funding.services.contracts import record_satisfaction
+from peiyu.portal.tally import SessionTally
 
-# Where the session counts the answers it sent per project. A volunteer may collect the answers
-# of several elderly beneficiaries on one phone, so a few are allowed; the cap stops a form sent
-# again and again by mistake (the back button, a double tap) from weighing in the score.
-SESSION_KEY = "portal_feedback_answers"
-MAX_PER_SESSION = 10
+ANSWERS = SessionTally("portal_feedback_answers")
 
 SCALE = [(5, _("5 · Very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 · Not at all satisfied"))]
 HELPED = [(5, _("5 · Agree completely")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 · Do not agree at all"))]
@@ -55,15 +52,11 @@ def _contract(token: str) -> Contract:
     return contract
 
 
-def _answered(request: HttpRequest, token: str) -> int:
-    return int(request.session.get(SESSION_KEY, {}).get(token, 0))
-
-
 def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
     contract = _contract(token)
     if contract.status == ContractStatus.DRAFT:
         return render(request, "portal/feedback_not_yet.html", {"contract": contract})
-    if _answered(request, token) >= MAX_PER_SESSION:
+    if ANSWERS.full(request, token):
         return redirect("portal:feedback-thanks", token=token)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -75,15 +68,16 @@ def feedback_form(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            answers = request.session.get(SESSION_KEY, {})
-            answers[token] = answers.get(token, 0) + 1
-            request.session[SESSION_KEY] = answers
+            ANSWERS.add(request, token)
             return redirect("portal:feedback-thanks", token=token)
     return render(request, "portal/feedback_form.html", {"contract": contract, "form": form})
 
 
 def feedback_thanks(request: HttpRequest, token: str) -> HttpResponse:
     contract = _contract(token)
-    answered = _answered(request, token)
-    context = {"contract": contract, "answered": answered, "more": 0 < answered < MAX_PER_SESSION}
+    context = {
+        "contract": contract,
+        "answered": ANSWERS.count(request, token),
+        "more": ANSWERS.more(request, token),
+    }
     return render(request, "portal/feedback_thanks.html", context)

@@ -14,14 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from peiyu.activities.models import Activity, MediationCase
 from peiyu.activities.services.ratings import submit_rating
 from peiyu.core.exceptions import DomainError
+from peiyu.portal.feedback import SCALE
+from peiyu.portal.tally import SessionTally
 
-# As on the funding projects' form: a volunteer may collect several residents' ratings on one
-# phone, so a few per session are allowed; the cap stops a form sent again and again by mistake
-# from weighing in the results.
-SESSION_KEY = "portal_ratings"
-MAX_PER_SESSION = 10
-
-SCALE = [(5, _("5 · Very satisfied")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 · Not at all satisfied"))]
+ANSWERS = SessionTally("portal_ratings")
 
 
 class RatingForm(forms.Form):
@@ -65,19 +61,9 @@ def _target(token: str) -> dict[str, Any]:
     raise Http404
 
 
-def _answered(request: HttpRequest, token: str) -> int:
-    return int(request.session.get(SESSION_KEY, {}).get(token, 0))
-
-
-def _count_answer(request: HttpRequest, token: str) -> None:
-    answers = request.session.get(SESSION_KEY, {})
-    answers[token] = answers.get(token, 0) + 1
-    request.session[SESSION_KEY] = answers
-
-
 def rate(request: HttpRequest, token: str = "") -> HttpResponse:
     target = _target(token)
-    if _answered(request, token) >= MAX_PER_SESSION:
+    if ANSWERS.full(request, token):
         return redirect("portal:rate-thanks", token=token)
     form = RatingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -89,13 +75,12 @@ def rate(request: HttpRequest, token: str = "") -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            _count_answer(request, token)
+            ANSWERS.add(request, token)
             return redirect("portal:rate-thanks", token=token)
     return render(request, "portal/rate_form.html", {**target, "form": form})
 
 
 def rate_thanks(request: HttpRequest, token: str = "") -> HttpResponse:
     target = _target(token)
-    answered = _answered(request, token)
-    context = {**target, "token": token, "more": 0 < answered < MAX_PER_SESSION}
+    context = {**target, "token": token, "more": ANSWERS.more(request, token)}
     return render(request, "portal/rate_thanks.html", context)

@@ -36,7 +36,7 @@ from peiyu.funding.tests.conftest import (  # noqa: F401 - the funding app's fix
 )
 from peiyu.orgs.models import Organization
 from peiyu.people.models import Expert
-from peiyu.portal.ratings import MAX_PER_SESSION
+from peiyu.portal.ratings import ANSWERS
 from peiyu.testing import DAIBU, TIANMUHU, first_village
 
 pytestmark = pytest.mark.django_db
@@ -121,14 +121,14 @@ def test_bad_answers_robots_and_repeats(activity: Activity, client: Client) -> N
     robot = client.post(url, {"rating": "1", "website": "http://spam.example"})
     assert robot.status_code == 302 and robot["Location"] == _thanks(activity.feedback_token)
     assert not Rating.objects.exists()
-    for _answer in range(MAX_PER_SESSION):
+    for _answer in range(ANSWERS.cap):
         assert client.post(url, {"rating": "5"}).status_code == 302
-    assert Rating.objects.count() == MAX_PER_SESSION
+    assert Rating.objects.count() == ANSWERS.cap
     # The session has sent its share: the form gives way to the thank-you page.
     capped = client.get(url)
     assert capped.status_code == 302 and capped["Location"] == _thanks(activity.feedback_token)
     assert client.post(url, {"rating": "1"}).status_code == 302
-    assert Rating.objects.count() == MAX_PER_SESSION
+    assert Rating.objects.count() == ANSWERS.cap
     assert 'data-testid="again"' not in client.get(_thanks(activity.feedback_token)).text
     # Another phone may still answer.
     assert Client().get(url).status_code == 200

@@ -16,7 +16,7 @@ from peiyu.funding.services import contracts
 from peiyu.funding.tests.conftest import TODAY, apply
 from peiyu.orgs.models import Organization
 from peiyu.people.models import Expert
-from peiyu.portal.feedback import MAX_PER_SESSION
+from peiyu.portal.feedback import ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -79,13 +79,13 @@ def test_a_project_not_yet_delivering_says_so(contract: Contract, client: Client
 
 
 def test_one_phone_answers_a_limited_number_of_times(signed: Contract, client: Client) -> None:
-    for _ in range(MAX_PER_SESSION + 2):
+    for _ in range(ANSWERS.cap + 2):
         client.post(_url(signed), {"rating": "4", "helpful": "4"})
-    assert SatisfactionResponse.objects.count() == MAX_PER_SESSION
+    assert SatisfactionResponse.objects.count() == ANSWERS.cap
     assert client.get(_url(signed)).status_code == 302
     # Another phone still may.
     Client().post(_url(signed), {"rating": "4", "helpful": "4"})
-    assert SatisfactionResponse.objects.count() == MAX_PER_SESSION + 1
+    assert SatisfactionResponse.objects.count() == ANSWERS.cap + 1
 
 
 def test_the_answers_make_up_the_beneficiaries_score(
