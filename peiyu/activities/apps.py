@@ -10,8 +10,9 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from peiyu.activities import models, options  # noqa: F401 - options register themselves
+        from peiyu.activities import models, options, todos  # noqa: F401 - options register themselves
         from peiyu.core.navigation import NAVIGATION, NavItem
+        from peiyu.core.todos import PROVIDERS
 
         auditlog.register(models.Activity, exclude_fields=["version", "feedback_token"])
         auditlog.register(models.Attendance)
@@ -47,3 +48,4 @@ class ActivitiesConfig(AppConfig):
                 _("Satisfaction"), "activities:satisfaction", "emoji-smile", "activities.view_activity", True
             ),
         ]
+        PROVIDERS.extend(todos.PROVIDERS)

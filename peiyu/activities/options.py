@@ -58,3 +58,21 @@ ELECTION_QUORUM = register(
         help_text=_("Seed 004: elections need two thirds of the members present."),
     )
 )
+HANDLED_TARGET = register(
+    Option(
+        key="activities.handled_target",
+        label=_("Target: share of mediation cases handled (%)"),
+        default=98,
+        parse=positive_int,
+        help_text=_("Seed 004: disputes handled (调处率) at least 98 %."),
+    )
+)
+SUCCESS_TARGET = register(
+    Option(
+        key="activities.success_target",
+        label=_("Target: share of handled cases mediated successfully (%)"),
+        default=96,
+        parse=positive_int,
+        help_text=_("Seed 004: mediation success (成功率) at least 96 %."),
+    )
+)

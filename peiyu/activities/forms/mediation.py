@@ -74,6 +74,15 @@ class CaseFilterForm(_Filters):
     )
     town = forms.ChoiceField(label=_("Town"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
+    due = forms.ChoiceField(
+        label=_("Attention"),
+        choices=[
+            ("", "---------"),
+            ("overdue", _("Past the mediation time limit")),
+            ("follow_up", _("Due for a follow-up visit")),
+        ],
+        required=False,
+    )
 
     def __init__(
         self, *args: Any, years: Sequence[int], towns: Sequence[tuple[str, str]], **kwargs: Any

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from peiyu.accounts.models import User
-from peiyu.activities import docx, options
+from peiyu.activities import docx, options, todos
 from peiyu.activities.figures import figures_by_child, month_span, period_figures
 from peiyu.activities.forms.mediation import (
     FIRST_PARTIES,
@@ -79,9 +79,6 @@ ADD_MEDIATOR = "activities.add_mediator"
 CHANGE_MEDIATOR = "activities.change_mediator"
 VIEW_SUBSIDY = "funding.view_casesubsidy"
 EXPORT_LIMIT = 20_000
-# Seed 004 (海门市): disputes handled (调处率) ≥ 98 %, mediation success (成功率) ≥ 96 %.
-HANDLED_TARGET = Decimal(98)
-SUCCESS_TARGET = Decimal(96)
 EVENT_LABELS: dict[str, StrOrPromise] = {
     "registered": gettext_lazy("Registered"),
     "mediating": gettext_lazy("Mediation started"),
@@ -131,6 +128,10 @@ def _matching(user: User, data: dict[str, Any], *, status: bool = True) -> CaseQ
         cases = cases.in_region(data["town"])
     if data.get("year"):
         cases = cases.filter(registered_on__year=data["year"])
+    if data.get("due") == "overdue":
+        cases = todos.overdue_cases(cases, user.region_id or "")
+    elif data.get("due") == "follow_up":
+        cases = todos.follow_ups_due(cases)
     if text := (data.get("q") or "").strip():
         named = Party.objects.filter(name__icontains=text).values("case_id")
         cases = cases.filter(Q(number__icontains=text) | Q(summary__icontains=text) | Q(pk__in=named))
@@ -740,8 +741,8 @@ def case_figures(request: HttpRequest, pk: int = 0) -> HttpResponse:
         "end": end,
         "totals": period_figures(code, start, end),
         "rows": _child_rows(code, figures_by_child(code, start, end)),
-        "handled_target": HANDLED_TARGET,
-        "success_target": SUCCESS_TARGET,
+        "handled_target": Decimal(value_of(options.HANDLED_TARGET.key, code)),
+        "success_target": Decimal(value_of(options.SUCCESS_TARGET.key, code)),
         "export": _export_query(region, year),
     }
     return render(request, "activities/figures.html", context)
