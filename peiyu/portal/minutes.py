@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from peiyu.activities.forms.deliberation import FOLLOWED, MinutesFilterForm
 from peiyu.activities.models import Meeting
-from peiyu.activities.views.deliberation import quorum_of
+from peiyu.activities.services.deliberation import quorum_of
 from peiyu.core.paging import paginate, query_without_page
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from peiyu.accounts.models import User
 from peiyu.activities import options
@@ -32,17 +34,52 @@ from peiyu.core.exceptions import DomainError
 from peiyu.core.options import value_of
 from peiyu.regions.models import Level, Region
 
+# A meeting's quorum: the share of the members present it needs, in numbers and in words.
+SHARES = {
+    (1, 2): gettext_lazy("half"),
+    (2, 3): gettext_lazy("two thirds"),
+    (3, 4): gettext_lazy("three quarters"),
+}
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """A meeting's quorum rule as the local setting in force states it."""
+
+    top: int
+    bottom: int
+    election: bool
+
+    @property
+    def share(self) -> str:
+        return str(SHARES.get((self.top, self.bottom), f"{self.top}/{self.bottom}"))
+
+    @property
+    def rule(self) -> str:
+        """ "more than half" for an ordinary meeting, "at least two thirds" for an election."""
+        if self.election:
+            return _("at least %(share)s") % {"share": self.share}
+        return _("more than %(share)s") % {"share": self.share}
+
+    def needed(self, members: int) -> int:
+        """The fewest members present that make the quorum, as ``services.has_quorum`` counts."""
+        if members <= 0:
+            return 0
+        if self.election:
+            return -(-members * self.top // self.bottom)
+        return members * self.top // self.bottom + 1
+
+
+def quorum_of(kind: str, region_code: str) -> Quorum:
+    option = options.ELECTION_QUORUM if kind == MeetingKind.ELECTION else options.QUORUM
+    top, bottom = value_of(option.key, region_code)
+    return Quorum(int(top), int(bottom), kind == MeetingKind.ELECTION)
+
 
 def has_quorum(*, present: int, members: int, kind: str, region_code: str) -> bool:
     """An ordinary meeting needs more than its share of the members present (1/2: exactly half
     is not enough); an election at least its share (2/3)."""
-    if members <= 0:
-        return False
-    if kind == MeetingKind.ELECTION:
-        top, bottom = value_of(options.ELECTION_QUORUM.key, region_code)
-        return bool(present * bottom >= members * top)
-    top, bottom = value_of(options.QUORUM.key, region_code)
-    return bool(present * bottom > members * top)
+    return members > 0 and present >= quorum_of(kind, region_code).needed(members)
 
 
 def members_on(council: Council, day: datetime.date) -> list[CouncilMember]:

@@ -6,7 +6,6 @@ decisions followed to done."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
-from peiyu.activities import options
 from peiyu.activities.forms.deliberation import (
     FOLLOWED,
     CouncilFilterForm,
@@ -51,7 +49,6 @@ from peiyu.activities.models import (
 )
 from peiyu.activities.services import deliberation as services
 from peiyu.core.exceptions import DomainError, PermissionRefused, TransitionError
-from peiyu.core.options import value_of
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
 from peiyu.regions.models import Level, Region
@@ -77,50 +74,6 @@ EVENT_LABELS: dict[str, Any] = {
     DecisionStatus.DONE: gettext_lazy("Decision carried out"),
     DecisionStatus.DROPPED: gettext_lazy("Decision dropped"),
 }
-SHARES = {
-    (1, 2): gettext_lazy("half"),
-    (2, 3): gettext_lazy("two thirds"),
-    (3, 4): gettext_lazy("three quarters"),
-}
-
-
-# Quorum in words ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Quorum:
-    """A meeting's quorum rule as the local setting in force states it."""
-
-    top: int
-    bottom: int
-    election: bool
-
-    @property
-    def share(self) -> str:
-        return str(SHARES.get((self.top, self.bottom), f"{self.top}/{self.bottom}"))
-
-    @property
-    def rule(self) -> str:
-        """ "more than half" for an ordinary meeting, "at least two thirds" for an election."""
-        if self.election:
-            return _("at least %(share)s") % {"share": self.share}
-        return _("more than %(share)s") % {"share": self.share}
-
-    def needed(self, members: int) -> int:
-        """The fewest members present that make the quorum, as ``services.has_quorum`` counts."""
-        if members <= 0:
-            return 0
-        if self.election:
-            return -(-members * self.top // self.bottom)
-        return members * self.top // self.bottom + 1
-
-
-def quorum_of(kind: str, region_code: str) -> Quorum:
-    option = options.ELECTION_QUORUM if kind == MeetingKind.ELECTION else options.QUORUM
-    top, bottom = value_of(option.key, region_code)
-    return Quorum(int(top), int(bottom), kind == MeetingKind.ELECTION)
-
-
 # Lookups --------------------------------------------------------------------------------------
 
 
@@ -307,8 +260,8 @@ def _council_page(
     today = timezone.localdate()
     members = list(council.members.all())
     current = _sorted_members([m for m in members if m.until is None or m.until >= today])
-    ordinary = quorum_of(MeetingKind.ORDINARY, council.region_id)
-    election = quorum_of(MeetingKind.ELECTION, council.region_id)
+    ordinary = services.quorum_of(MeetingKind.ORDINARY, council.region_id)
+    election = services.quorum_of(MeetingKind.ELECTION, council.region_id)
     page = paginate(request, council.meetings.order_by("-held_on", "-id"), per_page=20)
     meetings = []
     for meeting in page:
@@ -441,7 +394,7 @@ def _meeting_page(
     today = timezone.localdate()
     council = meeting.council
     members = _sorted_members(services.members_on(council, meeting.held_on))
-    quorum = quorum_of(meeting.kind, council.region_id)
+    quorum = services.quorum_of(meeting.kind, council.region_id)
     total = len(members) if meeting.status == MeetingStatus.PLANNED else meeting.members_total
     decisions = list(meeting.decisions.all())
     may_change = user.has_perm(CHANGE_MEETING)
