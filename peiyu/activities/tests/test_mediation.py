@@ -134,14 +134,15 @@ def test_judicial_confirmation_within_thirty_days_of_the_agreement(
     days_after: int, accepted: bool, village_worker: User, mediator: Mediator
 ) -> None:
     case = agreed(registered(village_worker, days_ago=60), village_worker, mediator, days_ago=40)
-    applied_on = case.agreed_on + datetime.timedelta(days=days_after)  # type: ignore[operator]
+    assert case.agreed_on is not None
+    applied_on = case.agreed_on + datetime.timedelta(days=days_after)
     if accepted:
         case = mediation.record_confirmation(
             case, applied_on=applied_on, court="溧阳市人民法院", by=village_worker
         )
         assert case.confirmation_applied_on == applied_on
     else:
-        with pytest.raises(DomainError, match=str(case.agreed_on + datetime.timedelta(days=30))):  # type: ignore[operator]
+        with pytest.raises(DomainError, match=str(case.agreed_on + datetime.timedelta(days=30))):
             mediation.record_confirmation(
                 case, applied_on=applied_on, court="溧阳市人民法院", by=village_worker
             )
@@ -152,12 +153,13 @@ def test_the_confirmation_window_is_a_local_setting_and_only_for_written_agreeme
 ) -> None:
     set_option(key="activities.confirmation_days", region=region(LIYANG), text="15", by=administrator)
     case = agreed(registered(village_worker, days_ago=60), village_worker, mediator, days_ago=40)
+    assert case.agreed_on is not None
     with pytest.raises(DomainError):
         mediation.record_confirmation(
             case,
             applied_on=case.agreed_on + datetime.timedelta(days=16),
             court="溧阳市人民法院",
-            by=village_worker,  # type: ignore[operator]
+            by=village_worker,
         )
     oral = agreed(registered(village_worker), village_worker, mediator, form=AgreementForm.ORAL)
     with pytest.raises(DomainError):
