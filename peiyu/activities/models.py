@@ -46,7 +46,7 @@ class ActivityKind(models.TextChoices):
     LEGAL_EDUCATION = "legal_education", _("Legal education")
     CONSULTATION = "consultation", _("Legal consultation")
     SERVICE = "service", _("Service")
-    TRAINING = "training", _("Training")
+    TRAINING = "training", pgettext_lazy("activity kind", "Training")
     CULTURE = "culture", _("Rule-of-law culture")
     OTHER = "other", _("Other")
 
@@ -81,7 +81,10 @@ class Activity(models.Model):
         help_text=_("Empty when the village or town held it itself."),
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=pgettext_lazy("activity", "where"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
     title = models.CharField(_("title"), max_length=100)
@@ -206,7 +209,7 @@ class CaseSource(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("case status", "Registered")
     MEDIATING = "mediating", _("Being mediated")
     SUCCEEDED = "succeeded", _("Agreement reached")
     FAILED = "failed", _("Ended without agreement")
@@ -233,7 +236,7 @@ class Performance(models.TextChoices):
 class Mediator(models.Model):
     """A people's mediator of a committee (village, town or an organization's)."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
@@ -408,8 +411,8 @@ class Party(models.Model):
     """A party to a dispute; the phone and identity number are shown masked."""
 
     case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="parties")
-    role = models.CharField(_("role"), max_length=10, choices=PartyRole.choices)
-    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(pgettext_lazy("party", "role"), max_length=10, choices=PartyRole.choices)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=2, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
@@ -439,7 +442,7 @@ class Session(models.Model):
     place = models.CharField(_("place"), max_length=200)
     participants = models.CharField(_("present"), max_length=300)
     record = models.TextField(_("record"))
-    result = models.CharField(_("result"), max_length=300, blank=True)
+    result = models.CharField(pgettext_lazy("mediation", "result"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(AUTH, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -519,7 +522,7 @@ class Office(models.TextChoices):
 
 class CouncilMember(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     office = models.CharField(_("office"), max_length=10, choices=Office.choices, default=Office.MEMBER)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     since = models.DateField(_("since"))
@@ -544,8 +547,8 @@ class MeetingKind(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
+    PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
     PUBLISHED = "published", _("Minutes published")
 
 
@@ -576,7 +579,7 @@ class Meeting(models.Model):
     members_total = models.PositiveSmallIntegerField(_("members at the time"), default=0)
     present = models.PositiveSmallIntegerField(_("present"), default=0)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting", "minutes"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -616,7 +619,7 @@ class Decision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
-    votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
+    votes_for = models.PositiveSmallIntegerField(pgettext_lazy("vote", "for"), default=0)
     votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
     abstentions = models.PositiveSmallIntegerField(_("abstentions"), default=0)
     adopted = models.BooleanField(_("adopted"))

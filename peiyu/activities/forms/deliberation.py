@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peiyu.activities.models import (
     DECISION_TRANSITIONS,
@@ -107,7 +108,7 @@ class CouncilForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     office = forms.ChoiceField(label=_("Office"), choices=Office.choices, initial=Office.MEMBER)
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -187,7 +188,7 @@ class RecordForm(forms.Form):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), max_length=4000, widget=NOTE)
-    votes_for = forms.IntegerField(label=_("For"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=pgettext_lazy("vote", "For"), min_value=0, max_value=1000)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=1000, initial=0)
     abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=1000, initial=0)
     responsible = forms.CharField(

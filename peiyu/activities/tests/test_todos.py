@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peiyu.accounts.models import User
 from peiyu.activities.models import Mediator
@@ -53,13 +54,13 @@ def test_mediation_and_decision_todos(
     )
     client = login(village_worker)
     found = todos(client)
-    assert found["Mediations past their time limit"] == (1, "/activities/cases/?due=overdue")
-    assert found["Agreements due for a follow-up visit"] == (1, "/activities/cases/?due=follow_up")
-    assert found["Council decisions past their due date"] == (1, "/activities/decisions/?overdue=1")
-    for label in found:
-        if label.startswith(("Mediations", "Agreements")):
-            page = client.get(found[label][1])
-            assert page.status_code == 200 and len(page.context["page"].object_list) == found[label][0]
+    assert found[gettext("Mediations past their time limit")] == (1, "/activities/cases/?due=overdue")
+    assert found[gettext("Agreements due for a follow-up visit")] == (1, "/activities/cases/?due=follow_up")
+    assert found[gettext("Council decisions past their due date")] == (1, "/activities/decisions/?overdue=1")
+    for label in ("Mediations past their time limit", "Agreements due for a follow-up visit"):
+        count, url = found[gettext(label)]
+        page = client.get(url)
+        assert page.status_code == 200 and len(page.context["page"].object_list) == count
     assert len(client.get("/activities/decisions/?overdue=1").context["page"].object_list) == 1
     # The time limit is a local setting; another town sees none of it.
     set_option(key="activities.mediation_days", region=region(LIYANG), text="60", by=administrator)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
@@ -517,7 +517,7 @@ def _decision_sheet(rows: list[Decision], today: datetime.date) -> HttpResponse:
         _("Council"),
         _("Meeting on"),
         _("Decision"),
-        _("For"),
+        pgettext("vote", "For"),
         _("Against"),
         _("Abstentions"),
         _("Adopted"),
