@@ -12,8 +12,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from peiyu.activities.figures import month_span, period_figures
 from peiyu.accounts.models import User
+from peiyu.activities.figures import month_span, period_figures
 from peiyu.activities.models import Activity
 from peiyu.api.people import Paging
 from peiyu.api.schemas import ErrorOut, PageOut

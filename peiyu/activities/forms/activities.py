@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,9 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MONTHS = [(m, str(m)) for m in range(1, 13)]
 # The organization filter's value for activities a village or town held itself.
 OWN = 0
+# Records start in 2000, as the API's year filters do: an earlier day is a typing error (year 1
+# would not even survive the conversion of its start and end times to UTC).
+EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _blank(choices: Sequence[tuple[Any, Any]], label: Any = "—") -> list[tuple[Any, Any]]:
@@ -120,7 +124,7 @@ class ActivityForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=_blank(ActivityKind.choices))
     title = forms.CharField(label=_("Title"), max_length=100)
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = forms.DateField(label=_("Held on"), widget=DATE, validators=[MinValueValidator(EARLIEST)])
     starts = forms.TimeField(label=_("Starts at"), required=False, widget=TIME)
     ends = forms.TimeField(
         label=_("Ends at"),

@@ -5,11 +5,13 @@ permission, the region, the status and the dates again."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,9 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 SEXES = [("", "—"), ("男", _("Male")), ("女", _("Female"))]
 MAX_PARTIES = 6
+# Records start in 2000, as the API's year filters do: an earlier date is a typing error (year 1
+# would not even survive the conversion of a session's time to UTC).
+EARLIEST = datetime.date(2000, 1, 1)
 
 
 class BlindInput(forms.TextInput):
@@ -74,6 +79,13 @@ class CaseFilterForm(_Filters):
     )
     town = forms.ChoiceField(label=_("Town"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, empty_value=None, required=False)
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=_blank([(m, str(m)) for m in range(1, 13)]),
+    )
     due = forms.ChoiceField(
         label=_("Attention"),
         choices=[
@@ -114,7 +126,9 @@ class CaseForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=_blank(CaseSource.choices))
     summary = forms.CharField(label=_("The dispute in brief"), widget=TEXT, max_length=2000)
     claims = forms.CharField(label=_("What is asked"), widget=TEXT, max_length=2000, required=False)
-    registered_on = forms.DateField(label=_("Registered on"), widget=DATE)
+    registered_on = forms.DateField(
+        label=_("Registered on"), widget=DATE, validators=[MinValueValidator(EARLIEST)]
+    )
 
     def __init__(
         self,
@@ -251,6 +265,16 @@ class SessionForm(forms.Form):
         help_text=_("The agreement reached, or why none was reached."),
     )
 
+    def clean_held_at(self) -> datetime.datetime:
+        held_at: datetime.datetime = self.cleaned_data["held_at"]
+        if held_at.date() < EARLIEST:  # entered in local time: its own date is the local one
+            raise forms.ValidationError(
+                _("Ensure this value is greater than or equal to %(limit_value)s."),
+                code="min_value",
+                params={"limit_value": EARLIEST},
+            )
+        return held_at
+
 
 class AgreementEntryForm(forms.Form):
     form = forms.ChoiceField(
@@ -280,6 +304,8 @@ class AgreementEntryForm(forms.Form):
 
 
 class FailForm(forms.Form):
+    # Ending is final: a form opened before the mediation started must not end it unseen.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Why it ended without agreement"),
         widget=TEXT,
@@ -327,6 +353,9 @@ class FollowUpForm(forms.Form):
 
 
 class ConfirmationForm(forms.Form):
+    # The record can be completed later (the court's confirmation comes after the application):
+    # a form opened before someone else's change must not overwrite it.
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     applied_on = forms.DateField(label=_("Applied for on"), widget=DATE)
     court = forms.CharField(label=_("Court"), max_length=100)
     confirmed_on = forms.DateField(

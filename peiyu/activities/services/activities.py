@@ -66,10 +66,8 @@ def record_activity(
     if starts_at and ends_at and ends_at <= starts_at:
         raise DomainError(_("An activity ends after it starts."))
     contract = values.get("contract")
-    if (
-        contract is not None
-        and organization is not None
-        and contract.application.organization_id != organization.pk
+    if contract is not None and (
+        organization is None or contract.application.organization_id != organization.pk
     ):
         raise DomainError(_("The funded project must be the organization's own."))
     activity = Activity.objects.create(

@@ -35,6 +35,7 @@ from peiyu.core.options import value_of
 from peiyu.lib import idcard
 from peiyu.orgs.docx import next_in_series, office_region
 from peiyu.orgs.models import Organization
+from peiyu.orgs.models import Status as OrganizationStatus
 from peiyu.regions.models import Region
 
 ADD = "activities.add_mediationcase"
@@ -100,6 +101,10 @@ def register_case(
         raise DomainError(_("Name the mediation committee and describe the dispute."))
     _today(registered_on, _("The registration date"))
     _check_parties(parties)
+    if organization is not None and (
+        organization.status != OrganizationStatus.ACTIVE or organization.region_id[:6] != region.code[:6]
+    ):
+        raise DomainError(_("The organization must be an active organization of the case's county."))
     case = MediationCase.objects.create(
         number=_number(region),
         region=region,
@@ -112,31 +117,29 @@ def register_case(
         registered_on=registered_on,
         recorded_by=by,
     )
-    Party.objects.bulk_create(
-        [
-            Party(
-                case=case,
-                role=p.role,
-                name=p.name.strip(),
-                sex=p.sex,
-                ethnicity=p.ethnicity,
-                age=p.age,
-                occupation=p.occupation,
-                phone=p.phone.strip(),
-                id_number=p.id_number.strip().upper(),
-                address=p.address,
-            )
-            for p in parties
-        ]
-    )
+    # One row at a time (six at most): the audit trail records who entered each party's personal
+    # data, masked; a bulk insert would leave no entry.
+    for p in parties:
+        Party.objects.create(
+            case=case,
+            role=p.role,
+            name=p.name.strip(),
+            sex=p.sex,
+            ethnicity=p.ethnicity,
+            age=p.age,
+            occupation=p.occupation,
+            phone=p.phone.strip(),
+            id_number=idcard.compact(p.id_number) if p.id_number else "",
+            address=p.address,
+        )
     event(subject=case, action="registered", by=by, to_status=case.status)
     return case
 
 
-def _case(case: MediationCase, by: User) -> MediationCase:
+def _case(case: MediationCase, by: User, seen_version: int | None = None) -> MediationCase:
     require(by, CHANGE)
     require_region(by, case.region_id)
-    return locked(case)
+    return locked(case, seen_version=seen_version)
 
 
 @audit.service("activities.start_mediation")
@@ -256,11 +259,17 @@ def conclude_agreement(
 
 @audit.service("activities.end_without_agreement")
 def end_without_agreement(
-    case: MediationCase, *, reason: str, routes_told: str, by: User, on: datetime.date | None = None
+    case: MediationCase,
+    *,
+    reason: str,
+    routes_told: str,
+    by: User,
+    on: datetime.date | None = None,
+    seen_version: int | None = None,
 ) -> MediationCase:
     """End the mediation without agreement (a party refused, or no agreement could be
     reached), telling the parties of the other routes (Art. 26)."""
-    case = _case(case, by)
+    case = _case(case, by, seen_version)
     on = on or timezone.localdate()
     if not reason.strip() or not routes_told.strip():
         raise DomainError(
@@ -314,10 +323,12 @@ def record_follow_up(
         note=note.strip(),
         recorded_by=by,
     )
-    case.performance = performance
-    case.performed_on = visited_on if performance == Performance.PERFORMED else None
-    case.version += 1
-    case.save(update_fields=["performance", "performed_on", "version"])
+    # A visit entered late for an earlier day does not undo what a later visit found.
+    if not case.follow_ups.filter(visited_on__gt=visited_on).exists():
+        case.performance = performance
+        case.performed_on = visited_on if performance == Performance.PERFORMED else None
+        case.version += 1
+        case.save(update_fields=["performance", "performed_on", "version"])
     event(subject=case, action="follow_up", by=by, note=str(Performance(performance).label))
     return visit
 
@@ -334,13 +345,17 @@ def record_confirmation(
     court: str,
     by: User,
     confirmed_on: datetime.date | None = None,
+    seen_version: int | None = None,
 ) -> MediationCase:
     """The parties' joint application for judicial confirmation of a written agreement, within
-    the set days of its taking effect (Art. 33), and the court's confirmation when it comes."""
-    case = _case(case, by)
+    the set days of its taking effect (Art. 33), and the court's confirmation when it comes.
+    Once the court has confirmed it, the record is final."""
+    case = _case(case, by, seen_version)
     deadline = confirmation_deadline(case)
     if case.status != CaseStatus.SUCCEEDED or deadline is None or case.agreed_on is None:
         raise DomainError(_("Judicial confirmation is for a written agreement."))
+    if case.confirmed_on is not None:
+        raise DomainError(_("The court has already confirmed this agreement."))
     _today(applied_on, _("The application date"))
     if not case.agreed_on <= applied_on <= deadline:
         raise DomainError(
@@ -387,5 +402,8 @@ def save_mediator(
     row = mediator or Mediator(region=region)
     row.region, row.name, row.committee = region, name.strip(), committee.strip()
     row.phone, row.is_full_time, row.is_active = phone.strip(), is_full_time, is_active
-    row.save()
+    if mediator is None:
+        row.save()
+    else:
+        row.save(update_fields=["region", "name", "committee", "phone", "is_full_time", "is_active"])
     return row

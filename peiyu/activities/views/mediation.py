@@ -111,9 +111,9 @@ def _place(region: Region) -> str:
 
 def _filters(request: HttpRequest) -> tuple[CaseFilterForm, dict[str, Any]]:
     user = _user(request)
-    years = [
-        d.year for d in MediationCase.objects.visible_to(user).dates("registered_on", "year", order="DESC")
-    ]
+    # This year is always a choice: the figures page links here with it, cases or not.
+    found = MediationCase.objects.visible_to(user).dates("registered_on", "year")
+    years = sorted({timezone.localdate().year, *(d.year for d in found)}, reverse=True)
     form = CaseFilterForm(request.GET or None, years=years, towns=_towns(user))
     return form, form.cleaned() if form.is_bound else {}
 
@@ -126,8 +126,12 @@ def _matching(user: User, data: dict[str, Any], *, status: bool = True) -> CaseQ
         cases = cases.filter(dispute_type=data["dispute_type"])
     if data.get("town"):
         cases = cases.in_region(data["town"])
-    if data.get("year"):
-        cases = cases.filter(registered_on__year=data["year"])
+    year, month = data.get("year"), data.get("month")
+    if year:
+        # A range of days, which the (region, day) index answers.
+        cases = cases.filter(registered_on__range=_period(year, month))
+    elif month:
+        cases = cases.filter(registered_on__month=month)
     if data.get("due") == "overdue":
         cases = todos.overdue_cases(cases, user.region_id or "")
     elif data.get("due") == "follow_up":
@@ -413,7 +417,12 @@ def _agreement(case: MediationCase, data: dict[str, Any], by: User) -> object:
 
 def _fail(case: MediationCase, data: dict[str, Any], by: User) -> object:
     return services.end_without_agreement(
-        case, reason=data["reason"], routes_told=data["routes_told"], on=data["on"], by=by
+        case,
+        reason=data["reason"],
+        routes_told=data["routes_told"],
+        on=data["on"],
+        seen_version=data["seen_version"],
+        by=by,
     )
 
 
@@ -436,6 +445,7 @@ def _follow_up(case: MediationCase, data: dict[str, Any], by: User) -> object:
 
 def _confirmation_form(case: MediationCase, data: QueryDict | None) -> forms.Form:
     initial = {
+        "seen_version": case.version,
         "applied_on": case.confirmation_applied_on or timezone.localdate(),
         "court": case.confirmation_court,
         "confirmed_on": case.confirmed_on,
@@ -445,7 +455,12 @@ def _confirmation_form(case: MediationCase, data: QueryDict | None) -> forms.For
 
 def _confirmation(case: MediationCase, data: dict[str, Any], by: User) -> object:
     return services.record_confirmation(
-        case, applied_on=data["applied_on"], court=data["court"], confirmed_on=data["confirmed_on"], by=by
+        case,
+        applied_on=data["applied_on"],
+        court=data["court"],
+        confirmed_on=data["confirmed_on"],
+        seen_version=data["seen_version"],
+        by=by,
     )
 
 
@@ -507,7 +522,7 @@ STEPS = {
                 "When a party refuses mediation or no agreement can be reached, the mediation ends and "
                 "the parties are told of arbitration, administrative or judicial routes (Art. 26)."
             ),
-            lambda case, data: FailForm(data),
+            lambda case, data: FailForm(data, initial={"seen_version": case.version}),
             _fail,
             gettext_lazy("The mediation ended without agreement; the case is closed."),
             (CaseStatus.REGISTERED, CaseStatus.MEDIATING),
@@ -743,14 +758,18 @@ def case_figures(request: HttpRequest, pk: int = 0) -> HttpResponse:
         "rows": _child_rows(code, figures_by_child(code, start, end)),
         "handled_target": Decimal(value_of(options.HANDLED_TARGET.key, code)),
         "success_target": Decimal(value_of(options.SUCCESS_TARGET.key, code)),
-        "export": _export_query(region, year),
+        "export": _export_query(region, year, month),
     }
     return render(request, "activities/figures.html", context)
 
 
-def _export_query(region: Region, year: int) -> str:
+def _export_query(region: Region, year: int, month: int | None) -> str:
+    """The case list's filters for the cases the figures count (the export's own figures then
+    agree with the page's)."""
     params = QueryDict(mutable=True)
     params["year"] = str(year)
+    if month:
+        params["month"] = str(month)
     if region.level == Level.TOWN:
         params["town"] = region.code
     return params.urlencode()
