@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import Any
+
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from peiyu.core.options import Option, positive_int, register
 
+# A quorum share is a plain fraction; a larger denominator is a typing slip, not a rule.
+LARGEST_DENOMINATOR = 100
 
-def fraction(text: str) -> list[int]:
-    """A share written as a fraction, 2/3 (stored as [2, 3])."""
+
+def fraction(text: str, *, below_one: bool = False) -> list[int]:
+    """A share written as a fraction, 2/3 (stored in lowest terms as [2, 3]); full-width digits
+    and slash are read too. ``below_one``: the whole (1/1) is refused, as for a share that must
+    be exceeded."""
+    message = gettext_now("Write a fraction such as 1/2 or 2/3.")
     parts = text.replace("／", "/").split("/")
     try:
         top, bottom = (int(p.strip()) for p in parts)
     except ValueError:
-        raise ValueError(gettext_now("Write a fraction such as 1/2 or 2/3.")) from None
-    if not 0 < top <= bottom:
-        raise ValueError(gettext_now("Write a fraction such as 1/2 or 2/3."))
-    return [top, bottom]
+        raise ValueError(message) from None
+    if not 0 < top <= bottom <= LARGEST_DENOMINATOR or (below_one and top == bottom):
+        raise ValueError(message)
+    common = math.gcd(top, bottom)
+    return [top // common, bottom // common]
+
+
+def fraction_below_one(text: str) -> list[int]:
+    """The share an ordinary meeting must exceed: "more than 1/1" could never be met."""
+    return fraction(text, below_one=True)
+
+
+@dataclass(frozen=True)
+class FractionOption(Option):
+    """An option holding a fraction, shown as 2/3 (as it is typed) rather than as a list."""
+
+    def show(self, value: Any) -> str:
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return f"{value[0]}/{value[1]}"
+        return super().show(value)
 
 
 CONFIRMATION_DAYS = register(
@@ -39,18 +65,18 @@ MEDIATION_DAYS = register(
     )
 )
 QUORUM = register(
-    Option(
+    FractionOption(
         key="activities.quorum",
         label=_("Quorum of an ordinary council meeting (more than this share of the members)"),
         default=[1, 2],
-        parse=fraction,
+        parse=fraction_below_one,
         help_text=_(
             "More than half by default: a meeting with exactly half of its members present has no quorum."
         ),
     )
 )
 ELECTION_QUORUM = register(
-    Option(
+    FractionOption(
         key="activities.election_quorum",
         label=_("Quorum of an election (at least this share of the members)"),
         default=[2, 3],

@@ -36,6 +36,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 NOTE = forms.Textarea(attrs={"rows": 3})
 
+# The largest key a row can have: a longer number is refused before it reaches SQLite, which
+# cannot bind it.
+LARGEST_KEY = 2**63 - 1
+
 # What the decision list can single out; it opens on the decisions still being carried out.
 PENDING, NOT_ADOPTED, ANY = "pending", "not_adopted", "all"
 FOLLOWED = (DecisionStatus.OPEN, DecisionStatus.IN_PROGRESS)
@@ -162,6 +166,14 @@ class MemberChoiceField(forms.ModelMultipleChoiceField[CouncilMember]):
             return obj.name
         return f"{obj.name}（{Office(obj.office).label}）"
 
+    def clean(self, value: Any) -> Any:
+        for key in value if isinstance(value, list | tuple) else ():
+            if str(key).strip().isdecimal() and not 0 < int(key) <= LARGEST_KEY:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super().clean(value)
+
 
 class RecordForm(forms.Form):
     """The attendance, ticked among the members on the meeting's day, and the minutes."""
@@ -178,9 +190,15 @@ class RecordForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("What was discussed and said; the decisions and their votes are recorded next."),
     )
+    # The meeting's version when the form was shown: a second officer's record is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=LARGEST_KEY)
 
-    def __init__(self, *args: Any, members: Sequence[CouncilMember], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: Sequence[CouncilMember], meeting: Meeting | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("prefix", "record")
+        if meeting is not None:
+            kwargs.setdefault("initial", {"version": meeting.version})
         super().__init__(*args, **kwargs)
         field: MemberChoiceField = self.fields["attendees"]  # type: ignore[assignment]
         field.queryset = CouncilMember.objects.filter(pk__in=[m.pk for m in members]).order_by("name")
@@ -223,8 +241,11 @@ class FollowForm(forms.Form):
         validators=[_not_future],
         help_text=_("Empty: today."),
     )
+    # The decision's version when the form was shown: a follow-up made meanwhile is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=LARGEST_KEY)
 
     def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": decision.version})
         super().__init__(*args, **kwargs)
         allowed = DECISION_TRANSITIONS.get(decision.status, set())
         self.fields["to"].choices = [(k, v) for k, v in FOLLOW_LABELS.items() if k in allowed]  # type: ignore[attr-defined]

@@ -88,13 +88,19 @@ def members_on(council: Council, day: datetime.date) -> list[CouncilMember]:
 
 @audit.service("activities.record_meeting")
 def record_meeting(
-    meeting: Meeting, *, attendees: Iterable[CouncilMember], minutes: str, by: User
+    meeting: Meeting,
+    *,
+    attendees: Iterable[CouncilMember],
+    minutes: str,
+    by: User,
+    seen_version: int | None = None,
 ) -> Meeting:
     """Record that the meeting was held: who attended, out of the members on that day, and
-    whether it had its quorum; decisions are recorded against it only if it had."""
+    whether it had its quorum; decisions are recorded against it only if it had. With
+    ``seen_version``, refuse if someone changed the meeting since (two officers recording it)."""
     require(by, "activities.change_meeting")
     require_region(by, meeting.council.region_id)
-    meeting = locked(meeting)
+    meeting = locked(meeting, seen_version=seen_version)
     if meeting.held_on > timezone.localdate():
         raise DomainError(_("A meeting is recorded once it has been held."))
     members = members_on(meeting.council, meeting.held_on)
@@ -174,18 +180,27 @@ def record_decision(
 
 @audit.service("activities.follow_decision")
 def follow_decision(
-    decision: Decision, *, to: str, by: User, note: str = "", on: datetime.date | None = None
+    decision: Decision,
+    *,
+    to: str,
+    by: User,
+    note: str = "",
+    on: datetime.date | None = None,
+    seen_version: int | None = None,
 ) -> Decision:
-    """Follow an adopted decision: in progress, done (with how it was carried out) or dropped
-    (with the reason)."""
+    """Follow an adopted decision: in progress, done (with how it was carried out, on a day
+    between the meeting and today) or dropped (with the reason). With ``seen_version``, refuse
+    if someone followed it up since."""
     require(by, "activities.change_decision")
     require_region(by, decision.meeting.council.region_id)
-    decision = locked(decision)
+    decision = locked(decision, seen_version=seen_version)
     if not decision.adopted:
         raise DomainError(_("Only an adopted decision is carried out."))
     if to in (DecisionStatus.DONE, DecisionStatus.DROPPED) and not note.strip():
         raise DomainError(_("Say how it was carried out, or why it was dropped."))
     on = on or timezone.localdate()
+    if to == DecisionStatus.DONE and not decision.meeting.held_on <= on <= timezone.localdate():
+        raise DomainError(_("A decision is done between the day of its meeting and today."))
     fields: tuple[str, ...] = ()
     if to == DecisionStatus.DONE:
         decision.done_on, decision.evidence = on, note.strip()
@@ -242,8 +257,10 @@ def add_member(
     require_region(by, council.region_id)
     if not name.strip() or office not in Office.values:
         raise DomainError(_("Give the member a name and an office."))
+    # One holder of an office at a time: refuse any holder whose term has not ended before
+    # this one begins (a future holder, or a backdated term overlapping the past one, too).
     if office != Office.MEMBER and any(
-        m.office == office for m in members_on(council, max(since, timezone.localdate()))
+        m.office == office and (m.until is None or m.until >= since) for m in council.members.all()
     ):
         raise DomainError(
             _("The council already has a %(office)s: end that term first.") % {"office": Office(office).label}
@@ -260,10 +277,17 @@ def end_membership(member: CouncilMember, *, until: datetime.date, by: User) -> 
     """End a member's term on a day; their attendance at earlier meetings stays."""
     require(by, "activities.change_council")
     require_region(by, member.council.region_id)
+    member = locked(member)
     if member.until is not None:
         raise DomainError(_("This member's term has already ended."))
     if until < member.since:
         raise DomainError(_("A term ends on or after it began."))
+    attended = Meeting.objects.filter(attendees=member, held_on__gt=until).order_by("-held_on").first()
+    if attended is not None:
+        raise DomainError(
+            _("%(name)s was present at the meeting of %(day)s: the term ends on or after that day.")
+            % {"name": member.name, "day": attended.held_on}
+        )
     member.until = until
     member.save(update_fields=["until"])
     event(subject=member.council, action="member_left", by=by, note=member.name)

@@ -41,6 +41,7 @@ from peiyu.activities.models import (
     CouncilKind,
     CouncilMember,
     Decision,
+    DecisionQuerySet,
     DecisionStatus,
     Meeting,
     MeetingKind,
@@ -48,7 +49,7 @@ from peiyu.activities.models import (
     Office,
 )
 from peiyu.activities.services import deliberation as services
-from peiyu.core.exceptions import DomainError, PermissionRefused, TransitionError
+from peiyu.core.exceptions import ConflictError, DomainError, PermissionRefused, TransitionError
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
 from peiyu.regions.models import Level, Region
@@ -95,7 +96,7 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-def _decisions(user: User) -> QuerySet[Decision]:
+def _decisions(user: User) -> DecisionQuerySet:
     """The decisions of the meetings the user may see."""
     return Decision.objects.visible_to(user)
 
@@ -104,9 +105,7 @@ def _decision(request: HttpRequest, pk: int) -> Decision:
     decisions = _decisions(_user(request)).select_related(
         "meeting", "meeting__council", "meeting__council__region", "meeting__council__region__parent"
     )
-    decision = decisions.filter(pk=pk).first()
-    if decision is None:
-        raise Http404
+    decision: Decision = decisions.get_or_404(pk=pk)
     return decision
 
 
@@ -412,7 +411,7 @@ def _meeting_page(
         "decisions": [(d, _follow_form(d) if may_follow else None) for d in decisions],
         "followed": list(FOLLOWED),
         # A refused form is shown with its errors even where a fresh one would not be.
-        "record": record or (RecordForm(members=members) if recordable else None),
+        "record": record or (RecordForm(members=members, meeting=meeting) if recordable else None),
         "decide": decide or (DecisionForm() if decidable else None),
         "may_change": may_change,
         "today": today,
@@ -439,11 +438,12 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting,
                 attendees=list(form.cleaned_data["attendees"]),
                 minutes=form.cleaned_data["minutes"],
+                seen_version=form.cleaned_data["version"],
                 by=_user(request),
             )
         except PermissionRefused as error:
             raise PermissionDenied(str(error)) from None
-        except TransitionError as error:
+        except (ConflictError, TransitionError) as error:
             messages.error(request, str(error))
             return redirect("activities:meeting-detail", pk=meeting.pk)
         except DomainError as error:
@@ -599,7 +599,12 @@ def decision_follow(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.follow_decision(
-                decision, to=data["to"], note=data["note"], on=data["on"], by=_user(request)
+                decision,
+                to=data["to"],
+                note=data["note"],
+                on=data["on"],
+                seen_version=data["version"],
+                by=_user(request),
             )
         except PermissionRefused as error:
             raise PermissionDenied(str(error)) from None
