@@ -16,7 +16,7 @@ class ActivitiesConfig(AppConfig):
 
         auditlog.register(models.Activity, exclude_fields=["version", "feedback_token"])
         auditlog.register(models.Attendance)
-        auditlog.register(models.Mediator, mask_fields=["phone"])
+        auditlog.register(models.Mediator, exclude_fields=["version"], mask_fields=["phone"])
         auditlog.register(models.MediationCase, exclude_fields=["version", "feedback_token"])
         auditlog.register(models.Party, mask_fields=["phone", "id_number"])
         auditlog.register(models.Session)

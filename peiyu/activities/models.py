@@ -244,6 +244,7 @@ class Mediator(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     is_full_time = models.BooleanField(_("full-time"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -520,6 +521,10 @@ class Office(models.TextChoices):
     MEMBER = "member", pgettext_lazy("council office", "Member")
 
 
+class CouncilMemberQuerySet(ScopedQuerySet["CouncilMember"]):
+    region_lookup = "council__region"
+
+
 class CouncilMember(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
@@ -527,6 +532,8 @@ class CouncilMember(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
+
+    objects = CouncilMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("council member")
@@ -579,6 +586,10 @@ class Meeting(models.Model):
     members_total = models.PositiveSmallIntegerField(_("members at the time"), default=0)
     present = models.PositiveSmallIntegerField(_("present"), default=0)
     quorum_met = models.BooleanField(_("quorum met"), null=True, blank=True)
+    # The quorum's share in force when the meeting was recorded (2/3 as 2 and 3), so a later
+    # change of the setting does not rewrite what the minutes say.
+    quorum_top = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    quorum_bottom = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     minutes = models.TextField(pgettext_lazy("meeting", "minutes"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED

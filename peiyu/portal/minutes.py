@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from peiyu.activities.forms.deliberation import FOLLOWED, MinutesFilterForm
 from peiyu.activities.models import Meeting
-from peiyu.activities.services.deliberation import quorum_of
+from peiyu.activities.services.deliberation import quorum_for
 from peiyu.core.paging import paginate, query_without_page
 
 
@@ -53,7 +53,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "council", "council__region", "council__region__parent"
     )
     meeting: Meeting = meetings.get_or_404(pk=pk)
-    quorum = quorum_of(meeting.kind, meeting.council.region_id)
+    quorum = quorum_for(meeting)
     context = {
         "meeting": meeting,
         "council": meeting.council,

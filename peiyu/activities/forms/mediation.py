@@ -412,6 +412,7 @@ class MediatorFilterForm(_Filters):
 
 
 class MediatorForm(forms.Form):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     region = RegionCodeField(label=_("Region"), max_length=12)
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     committee = forms.CharField(label=_("Mediation committee"), max_length=100)
@@ -435,6 +436,7 @@ class MediatorForm(forms.Form):
                 committee=mediator.committee,
                 is_full_time=mediator.is_full_time,
                 is_active=mediator.is_active,
+                seen_version=mediator.version,
             )
         else:
             initial.setdefault("is_active", True)

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from peiyu.accounts.models import User
 from peiyu.activities.models import Activity, ActivityKind, ActivityPhoto, Attendance
-from peiyu.activities.services.common import event, require, require_region
+from peiyu.activities.services.common import event, locked, require, require_region
 from peiyu.core import audit
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.options import value_of
 from peiyu.orgs.models import Organization
-from peiyu.people.models import HoursSource, Volunteer
+from peiyu.people.models import Enrollment, HoursSource, Volunteer
 from peiyu.people.services.hours import record_hours
 from peiyu.regions.models import Region
 from peiyu.supervision.services.citizen import prepare_photo
@@ -92,10 +92,22 @@ def record_attendance(activity: Activity, *, volunteers: Iterable[Volunteer], by
     message, and nothing is written."""
     require(by, "activities.change_activity")
     _require_actor(by, region=activity.region, organization=activity.organization)
+    activity = locked(activity)  # one attendance sheet at a time: a name is never taken twice
     if activity.organization is None or activity.starts_at is None or activity.ends_at is None:
         raise DomainError(_("Hours come from an organization's activity with its start and end times."))
+    chosen = list(dict.fromkeys(volunteers))
+    serving = set(
+        Enrollment.objects.filter(organization=activity.organization, volunteer__in=chosen).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    if outsiders := [v.name for v in chosen if v.pk not in serving]:
+        raise DomainError(
+            _("%(names)s do not serve with %(organization)s.")
+            % {"names": "、".join(outsiders), "organization": activity.organization.name}
+        )
     rows = []
-    for volunteer in volunteers:
+    for volunteer in chosen:
         if Attendance.objects.filter(activity=activity, volunteer=volunteer).exists():
             raise DomainError(_("%(name)s is already on the attendance list.") % {"name": volunteer.name})
         record = record_hours(
@@ -119,6 +131,7 @@ def add_photo(activity: Activity, *, data: bytes, by: User, caption: str = "") -
     metadata (location included), as citizen reports' photos are; at most nine."""
     require(by, "activities.change_activity")
     _require_actor(by, region=activity.region, organization=activity.organization)
+    activity = locked(activity)
     if activity.photos.count() >= MAX_PHOTOS:
         raise DomainError(_("An activity keeps at most %(n)d photos.") % {"n": MAX_PHOTOS})
     max_mb = value_of("supervision.photo_max_mb", activity.region_id)

@@ -76,6 +76,13 @@ def quorum_of(kind: str, region_code: str) -> Quorum:
     return Quorum(int(top), int(bottom), kind == MeetingKind.ELECTION)
 
 
+def quorum_for(meeting: Meeting) -> Quorum:
+    """The quorum a recorded meeting was held under, or the one in force for a planned one."""
+    if meeting.quorum_top and meeting.quorum_bottom:
+        return Quorum(meeting.quorum_top, meeting.quorum_bottom, meeting.kind == MeetingKind.ELECTION)
+    return quorum_of(meeting.kind, meeting.council.region_id)
+
+
 def has_quorum(*, present: int, members: int, kind: str, region_code: str) -> bool:
     """An ordinary meeting needs more than its share of the members present (1/2: exactly half
     is not enough); an election at least its share (2/3)."""
@@ -112,9 +119,9 @@ def record_meeting(
         raise DomainError(_("Write the minutes."))
     meeting.attendees.set(present)
     meeting.members_total, meeting.present = len(members), len(present)
-    meeting.quorum_met = has_quorum(
-        present=len(present), members=len(members), kind=meeting.kind, region_code=meeting.council.region_id
-    )
+    quorum = quorum_of(meeting.kind, meeting.council.region_id)
+    meeting.quorum_top, meeting.quorum_bottom = quorum.top, quorum.bottom
+    meeting.quorum_met = len(members) > 0 and len(present) >= quorum.needed(len(members))
     meeting.minutes = minutes.strip()
     return move(
         meeting,
@@ -122,7 +129,7 @@ def record_meeting(
         transitions=MEETING_TRANSITIONS,
         by=by,
         note=f"{len(present)}/{len(members)}",
-        fields=("members_total", "present", "quorum_met", "minutes"),
+        fields=("members_total", "present", "quorum_met", "quorum_top", "quorum_bottom", "minutes"),
     )
 
 

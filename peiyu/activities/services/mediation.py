@@ -390,6 +390,7 @@ def save_mediator(
     is_full_time: bool = False,
     is_active: bool = True,
     mediator: Mediator | None = None,
+    seen_version: int | None = None,
 ) -> Mediator:
     """Add a people's mediator to a committee of the region, or change one (a mediator who
     leaves is made inactive: their past cases keep their name)."""
@@ -397,6 +398,7 @@ def save_mediator(
     require_region(by, region.code)
     if mediator is not None:
         require_region(by, mediator.region_id)
+        mediator = locked(mediator, seen_version=seen_version)
     if not name.strip() or not committee.strip():
         raise DomainError(_("Give the mediator's name and committee."))
     row = mediator or Mediator(region=region)
@@ -405,5 +407,8 @@ def save_mediator(
     if mediator is None:
         row.save()
     else:
-        row.save(update_fields=["region", "name", "committee", "phone", "is_full_time", "is_active"])
+        row.version += 1
+        row.save(
+            update_fields=["region", "name", "committee", "phone", "is_full_time", "is_active", "version"]
+        )
     return row

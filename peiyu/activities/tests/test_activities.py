@@ -15,6 +15,7 @@ from peiyu.activities.services import activities
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.orgs.models import Organization
 from peiyu.people.models import HoursStatus, ServiceRecord, Volunteer
+from peiyu.people.services.volunteers import enroll
 from peiyu.testing import DAIBU, TIANMUHU, first_village
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,12 @@ def test_attendance_raises_pending_hours_once(
     make_volunteer: Callable[..., Volunteer],
 ) -> None:
     activity = held(organization, organization_account)
-    first, second = make_volunteer("陈小红"), make_volunteer("刘大伟")
+    first, second, outsider = make_volunteer("陈小红"), make_volunteer("刘大伟"), make_volunteer("王外人")
+    for person in (first, second):
+        enroll(person, organization=organization, by=None)
+    with pytest.raises(DomainError, match="王外人"):  # only those who serve with the organization
+        activities.record_attendance(activity, volunteers=[first, outsider], by=organization_account)
+    assert not Attendance.objects.exists()
     rows = activities.record_attendance(activity, volunteers=[first, second], by=organization_account)
     assert len(rows) == 2
     records = ServiceRecord.objects.filter(pk__in=[r.service_record_id for r in rows])

@@ -177,3 +177,17 @@ def test_a_council_is_set_up_with_its_officers_and_meetings(
     assert (meeting.status, meeting.place) == (MeetingStatus.PLANNED, council.place)
     with pytest.raises(DomainError):
         deliberation.plan_meeting(council, kind="ordinary", held_on=TODAY, agenda=" ", by=village_worker)
+
+
+def test_a_recorded_meeting_keeps_the_quorum_it_was_held_under(
+    village_worker: User, administrator: User
+) -> None:
+    council = council_of(10)
+    meeting = deliberation.record_meeting(
+        meeting_of(council), attendees=list(council.members.all()[:6]), minutes="议定", by=village_worker
+    )
+    set_option(key="activities.quorum", region=region(LIYANG), text="2/3", by=administrator)
+    kept = deliberation.quorum_for(meeting)
+    assert (kept.top, kept.bottom, kept.needed(10), meeting.quorum_met) == (1, 2, 6, True)
+    planned = meeting_of(council)
+    assert deliberation.quorum_for(planned).needed(10) == 7  # a new meeting goes by the new rule

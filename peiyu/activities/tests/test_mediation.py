@@ -248,3 +248,28 @@ def test_the_monthly_figures_by_town(
     towns = figures_by_child(LIYANG, start, end)
     assert list(towns) == [DAIBU + "000"] and towns[DAIBU + "000"]["registered"] == 2
     assert period_figures(TIANMUHU, start, end)["registered"] == 0
+
+
+def test_a_stale_mediator_form_is_refused(village_worker: User, mediator: Mediator) -> None:
+    from peiyu.core.exceptions import ConflictError
+
+    seen = mediator.version
+    mediation.save_mediator(
+        region=mediator.region,
+        name="周调解",
+        committee="调委会",
+        by=village_worker,
+        mediator=mediator,
+        seen_version=seen,
+    )
+    with pytest.raises(ConflictError):
+        mediation.save_mediator(
+            region=mediator.region,
+            name="周某",
+            committee="调委会",
+            by=village_worker,
+            mediator=mediator,
+            seen_version=seen,
+        )
+    mediator.refresh_from_db()
+    assert (mediator.committee, mediator.version) == ("调委会", seen + 1)

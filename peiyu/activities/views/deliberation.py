@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -264,7 +264,10 @@ def _council_page(
     page = paginate(request, council.meetings.order_by("-held_on", "-id"), per_page=20)
     meetings = []
     for meeting in page:
-        quorum = election if meeting.kind == MeetingKind.ELECTION else ordinary
+        if meeting.quorum_top:
+            quorum = services.quorum_for(meeting)
+        else:
+            quorum = election if meeting.kind == MeetingKind.ELECTION else ordinary
         total = (
             meeting.members_total
             if meeting.status != MeetingStatus.PLANNED
@@ -328,10 +331,8 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(CHANGE_COUNCIL, raise_exception=True)
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the last day of a member's term, then end it."""
-    members = CouncilMember.objects.filter(council__in=Council.objects.visible_to(request.user).values("pk"))
-    member = members.select_related("council", "council__region").filter(pk=pk).first()
-    if member is None:
-        raise Http404
+    members = CouncilMember.objects.visible_to(request.user).select_related("council", "council__region")
+    member: CouncilMember = members.get_or_404(pk=pk)
     form = EndTermForm(request.POST or None, initial={"until": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -393,7 +394,7 @@ def _meeting_page(
     today = timezone.localdate()
     council = meeting.council
     members = _sorted_members(services.members_on(council, meeting.held_on))
-    quorum = services.quorum_of(meeting.kind, council.region_id)
+    quorum = services.quorum_for(meeting)
     total = len(members) if meeting.status == MeetingStatus.PLANNED else meeting.members_total
     decisions = list(meeting.decisions.all())
     may_change = user.has_perm(CHANGE_MEETING)

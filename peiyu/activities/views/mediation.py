@@ -821,6 +821,7 @@ def _save_mediator(request: HttpRequest, mediator: Mediator | None) -> HttpRespo
                 is_full_time=data["is_full_time"],
                 is_active=data["is_active"],
                 mediator=mediator,
+                seen_version=data["seen_version"],
                 by=user,
             )
         except PermissionRefused as error:

@@ -8,6 +8,7 @@ import io
 import re
 from collections import Counter, deque
 
+import docx
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
@@ -15,6 +16,8 @@ from django.test import Client
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.models import User
+from peiyu.activities import demo as activities_demo
+from peiyu.activities.models import CouncilMember, MediationCase, Mediator, Party
 from peiyu.funding import demo as funding_demo
 from peiyu.funding.models import Contract, Need, Objection
 from peiyu.incubation import demo as incubation_demo
@@ -63,6 +66,9 @@ def secrets() -> set[str]:
         (StaffMember, ("phone",)),
         (Need, ("contact",)),
         (Objection, ("contact",)),
+        (Party, ("phone", "id_number")),
+        (Mediator, ("phone",)),
+        (CouncilMember, ("phone",)),
     ):
         for row in model.objects.values_list(*fields):
             values.update(v for v in row if v and len(v) >= 11)
@@ -93,6 +99,10 @@ def text_of(response: object) -> str:
             for c in row
             if c is not None
         )
+    if "wordprocessingml" in kind:
+        document = docx.Document(io.BytesIO(body))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
     if "pdf" in kind:
         document = pdfium.PdfDocument(body)
         return "\n".join(page.get_textpage().get_text_range() for page in document)
@@ -141,6 +151,7 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
     supervision_demo.build()
     incubation_demo.build()
     funding_demo.build()
+    activities_demo.build()
     known = secrets()
     assert Need.objects.exclude(contact="").exists() and Objection.objects.exclude(contact="").exists()
     assert len(known) > 200  # the demo does hold personal data to leak
@@ -161,6 +172,8 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
     ]
     funded = Contract.objects.order_by("pk").first()
     assert funded is not None
+    case = MediationCase.objects.filter(status="succeeded", parties__id_number__gt="").order_by("pk").first()
+    assert case is not None and Party.objects.exclude(phone="").exists()
     starts = [
         "/",
         "/workbench/",
@@ -177,6 +190,17 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         f"/funding/rounds/{funded.application.round_id}/objections/",
         "/funding/reviews/",
         "/funding/case-subsidies/",
+        "/activities/",
+        "/activities/cases/",
+        "/activities/cases/?status=succeeded",
+        f"/activities/cases/{case.pk}/",
+        f"/activities/cases/{case.pk}/case-file.docx",
+        "/activities/cases/export.xlsx",
+        "/activities/mediators/",
+        "/activities/councils/",
+        "/activities/decisions/",
+        "/activities/satisfaction/",
+        "/api/v1/activities",
     ]
     total = 0
     for username in ("county", "daibu", "village", "admin", "incubator", "org", "expert", "volunteer"):
@@ -192,6 +216,8 @@ def test_no_unmasked_identity_or_phone_anywhere_in_the_demo() -> None:
         "/rounds/",
         f"/rounds/{funded.application.round_id}/",
         f"/feedback/{funded.feedback_token}/",
+        f"/rate/{case.feedback_token}/",
+        "/minutes/",
         f"/certificates/{issued.number}/",
         *api,
     ]
