@@ -20,7 +20,7 @@ def main() -> int:
     parser.add_argument("--scale", choices=["small", "full"], default="full")
     parser.add_argument(
         "--only",
-        choices=["regions", "orgs", "people", "supervision", "incubation", "funding"],
+        choices=["regions", "orgs", "people", "supervision", "incubation", "funding", "activities"],
         help="run one group of figures",
     )
     args = parser.parse_args()
@@ -37,7 +37,11 @@ def main() -> int:
     # The people figures load 20,000,000 rows (minutes), the supervision ones 4,000,000 and the
     # incubation ones 6,000,000: their own databases, so that another benchmark run does not drop
     # them (or fail on them) meanwhile. The funding figure's load is small, but it gets its own too.
-    suffix = f"-{args.only}" if args.only in ("people", "supervision", "incubation", "funding") else ""
+    suffix = (
+        f"-{args.only}"
+        if args.only in ("people", "supervision", "incubation", "funding", "activities")
+        else ""
+    )
     if database["ENGINE"].endswith("sqlite3"):
         database["TEST"]["NAME"] = str(data / f"bench{suffix}.sqlite3")
     else:
@@ -46,7 +50,7 @@ def main() -> int:
 
     from django.db import connection
 
-    from bench import funding, incubation, orgs, people, regions, supervision
+    from bench import activities, funding, incubation, orgs, people, regions, supervision
 
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
@@ -58,6 +62,7 @@ def main() -> int:
             ("supervision", supervision),
             ("incubation", incubation),
             ("funding", funding),
+            ("activities", activities),
         ):
             if args.only in (None, name):
                 for line in group.run(scale=args.scale):

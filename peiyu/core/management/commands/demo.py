@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from peiyu.accounts import demo as accounts_demo
 from peiyu.accounts.roles import ROLES
+from peiyu.activities import demo as activities_demo
 from peiyu.funding import demo as funding_demo
 from peiyu.incubation import demo as incubation_demo
 from peiyu.orgs import demo as orgs_demo
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         volunteers = people_demo.build(volunteers=options["volunteers"])
         supervision = supervision_demo.build()
         incubation = incubation_demo.build()
-        funding = funding_demo.build()
+        activities = activities_demo.build()
+        funding = funding_demo.counts()  # after the mediations raised their subsidies
         if options["quiet"]:
             return
         self.stdout.write(f"\nDemo accounts (password for all: {accounts_demo.DEMO_PASSWORD})\n")
@@ -62,4 +64,11 @@ class Command(BaseCommand):
             f"Funding: {funding['needs']} needs, {funding['rounds']} rounds, {funding['contracts']} contracts "
             f"({funding['awarded']:,} yuan, {funding['paid']:,} paid), {funding['reviews_waiting']} reviews "
             f"waiting, {funding['cases']} mediation subsidies in 溧阳市\n"
+        )
+        self.stdout.write(
+            f"Activities: {activities['activities']} activities serving {activities['served']:,}, "
+            f"{activities['cases']} mediation cases (handled {activities['handled_rate']}%, successful "
+            f"{activities['success_rate']}%), {activities['halls']} deliberation halls in "
+            f"{activities['villages']} villages, {activities['meetings']} meetings "
+            f"({activities['published']} minutes published) in 溧阳市\n"
         )
