@@ -61,9 +61,11 @@ def _today(day: datetime.date, label: str) -> None:
 
 
 def _number(region: Region) -> str:
-    """The case number in the county's series: （2026）溧人调字第12号."""
+    """The case number in the county's series: （2026）溧阳市人调字第12号. The county's name in
+    full: 溧阳市 and 溧水区 share their first character, and the civil-affairs bureau's document
+    prefix (``orgs.Office``) is not the mediation committees' to use."""
     county = office_region(region.code, county=True)
-    return f"（{timezone.localdate().year}）{county.name[:1]}人调字第{next_in_series(county, 'mediation')}号"
+    return f"（{timezone.localdate().year}）{county.name}人调字第{next_in_series(county, 'mediation')}号"
 
 
 def _check_parties(parties: Sequence[PartyValues]) -> None:

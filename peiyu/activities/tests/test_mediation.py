@@ -78,7 +78,7 @@ def test_a_neighbour_dispute_from_registration_to_performance(
     village_worker: User, mediator: Mediator
 ) -> None:
     case = registered(village_worker)
-    assert case.number.endswith("号") and "人调字第" in case.number
+    assert case.number == f"（{TODAY.year}）溧阳市人调字第1号"
     assert case.parties.count() == 2 and case.parties.first().masked_phone != "13912345678"  # type: ignore[union-attr]
     case = agreed(case, village_worker, mediator)
     assert case.status == CaseStatus.SUCCEEDED and case.closed_on == TODAY - datetime.timedelta(days=10)
