@@ -557,10 +557,11 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
     HELD = "held", pgettext_lazy("meeting status", "Held")
     PUBLISHED = "published", _("Minutes published")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
 
 MEETING_TRANSITIONS: dict[str, set[str]] = {
-    MeetingStatus.PLANNED: {MeetingStatus.HELD},
+    MeetingStatus.PLANNED: {MeetingStatus.HELD, MeetingStatus.CANCELLED},
     MeetingStatus.HELD: {MeetingStatus.PUBLISHED},
 }
 

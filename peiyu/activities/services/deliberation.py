@@ -322,3 +322,35 @@ def plan_meeting(
     )
     event(subject=meeting, action="planned", by=by, to_status=meeting.status)
     return meeting
+
+
+@audit.service("activities.cancel_meeting")
+def cancel_meeting(meeting: Meeting, *, reason: str, by: User, seen_version: int | None = None) -> Meeting:
+    """Call off a planned meeting (planned by mistake, or postponed: plan it again), with the
+    reason; it stays on the council's record."""
+    require(by, "activities.change_meeting")
+    require_region(by, meeting.council.region_id)
+    meeting = locked(meeting, seen_version=seen_version)
+    if not reason.strip():
+        raise DomainError(_("Say why the meeting is called off."))
+    return move(
+        meeting, to=MeetingStatus.CANCELLED, transitions=MEETING_TRANSITIONS, by=by, note=reason.strip()
+    )
+
+
+@audit.service("activities.set_council_active")
+def set_council_active(council: Council, *, active: bool, by: User, note: str = "") -> Council:
+    """Stand a council down (merged villages, a council dissolved) or bring it back; its members,
+    meetings and decisions stay. An inactive council plans no meetings."""
+    require(by, "activities.change_council")
+    require_region(by, council.region_id)
+    council = locked(council)
+    if council.is_active == active:
+        return council
+    if not active and not note.strip():
+        raise DomainError(_("Say why the council stands down."))
+    council.is_active = active
+    council.version += 1
+    council.save(update_fields=["is_active", "version"])
+    event(subject=council, action="reactivated" if active else "deactivated", by=by, note=note.strip())
+    return council

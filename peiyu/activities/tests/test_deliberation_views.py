@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from peiyu.accounts.models import User
 from peiyu.activities.models import (
+    ActivityEvent,
     Council,
     CouncilMember,
     Decision,
@@ -30,6 +31,7 @@ from peiyu.activities.models import (
     MeetingStatus,
 )
 from peiyu.activities.services import deliberation
+from peiyu.core.exceptions import DomainError
 from peiyu.regions.models import Region
 from peiyu.testing import DAIBU, LIYANG, TIANMUHU, first_village
 
@@ -514,3 +516,49 @@ def test_another_towns_officer_finds_nothing_of_daibu(
     data = {"region": first_village(DAIBU).code, "kind": "hall", "name": "越界议事堂"}
     assert client.post(reverse("activities:council-create"), data).status_code == 200
     assert Council.objects.count() == 1
+
+
+def test_a_planned_meeting_is_called_off_and_a_council_stands_down(
+    village_worker: User, tianmuhu_officer: User, login: Login
+) -> None:
+    from peiyu.activities.tests.test_deliberation import council_of, meeting_of
+
+    council = council_of(5)
+    meeting = meeting_of(council)
+    client = login(village_worker)
+    page = client.get(f"/activities/meetings/{meeting.pk}/")
+    assert 'data-testid="cancel"' in page.text
+    assert (
+        login(tianmuhu_officer)
+        .post(f"/activities/meetings/{meeting.pk}/cancel/", {"reason": "x"})
+        .status_code
+        == 404
+    )
+    stale = {"reason": "村委会改期", "version": str(meeting.version + 1)}
+    client.post(f"/activities/meetings/{meeting.pk}/cancel/", stale)
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"  # a stale form changes nothing
+    client.post(f"/activities/meetings/{meeting.pk}/cancel/", {"reason": "", "version": str(meeting.version)})
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"  # a reason is required
+    client.post(
+        f"/activities/meetings/{meeting.pk}/cancel/",
+        {"reason": "村委会改期", "version": str(meeting.version)},
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+    assert ActivityEvent.objects.filter(
+        subject="meeting", subject_id=meeting.pk, to_status="cancelled"
+    ).exists()
+    # Standing the council down keeps its record and stops planning.
+    client.post(f"/activities/councils/{council.pk}/active/", {"active": "0", "note": ""})
+    council.refresh_from_db()
+    assert council.is_active
+    client.post(f"/activities/councils/{council.pk}/active/", {"active": "0", "note": "村庄合并"})
+    council.refresh_from_db()
+    assert not council.is_active
+    with pytest.raises(DomainError):
+        deliberation.plan_meeting(council, kind="ordinary", held_on=TODAY, agenda="议题", by=village_worker)
+    client.post(f"/activities/councils/{council.pk}/active/", {"active": "1"})
+    council.refresh_from_db()
+    assert council.is_active and Meeting.objects.filter(council=council).count() == 1

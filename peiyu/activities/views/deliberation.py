@@ -74,6 +74,9 @@ EVENT_LABELS: dict[str, Any] = {
     DecisionStatus.IN_PROGRESS: gettext_lazy("Decision in progress"),
     DecisionStatus.DONE: gettext_lazy("Decision carried out"),
     DecisionStatus.DROPPED: gettext_lazy("Decision dropped"),
+    MeetingStatus.CANCELLED: gettext_lazy("Meeting called off"),
+    "deactivated": gettext_lazy("Council stood down"),
+    "reactivated": gettext_lazy("Council active again"),
 }
 # Lookups --------------------------------------------------------------------------------------
 
@@ -288,6 +291,7 @@ def _council_page(
         "meetings": meetings,
         "member_form": member or (MemberForm(initial={"since": today}) if may_change else None),
         "meeting_form": plan or (MeetingForm(initial={"held_on": today}) if may_plan else None),
+        "may_change": may_change,
         "events": _history(("council", [council.pk]), ("meeting", [m.pk for m, *_rest in meetings])),
         "today": today,
     }
@@ -506,6 +510,49 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The minutes were published on the portal."))
     return redirect("activities:meeting-detail", pk=meeting.pk)
+
+
+@login_required
+@permission_required(CHANGE_MEETING, raise_exception=True)
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    version = request.POST.get("version", "")
+    try:
+        services.cancel_meeting(
+            meeting,
+            reason=request.POST.get("reason", "")[:500],
+            seen_version=int(version) if version.isdigit() and len(version) < 10 else None,
+            by=_user(request),
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The meeting was called off."))
+    return redirect("activities:meeting-detail", pk=meeting.pk)
+
+
+@login_required
+@permission_required(CHANGE_COUNCIL, raise_exception=True)
+@require_POST
+def council_active(request: HttpRequest, pk: int) -> HttpResponse:
+    council = _council(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_council_active(
+            council, active=active, note=request.POST.get("note", "")[:500], by=_user(request)
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(str(error)) from None
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The council is active again.") if active else _("The council stands down.")
+        )
+    return redirect("activities:council-detail", pk=council.pk)
 
 
 # Decisions ------------------------------------------------------------------------------------
