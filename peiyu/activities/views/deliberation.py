@@ -49,6 +49,7 @@ from peiyu.activities.models import (
     Office,
 )
 from peiyu.activities.services import deliberation as services
+from peiyu.core.actions import in_form, with_message
 from peiyu.core.exceptions import ConflictError, DomainError, PermissionRefused, TransitionError
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
@@ -229,20 +230,18 @@ def council_create(request: HttpRequest) -> HttpResponse:
     form = CouncilForm(request.POST or None, regions=Region.objects.visible_to(user), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            council = services.create_council(
+        council = in_form(
+            form,
+            lambda: services.create_council(
                 region=Region.objects.get(code=data["region"]),
                 kind=data["kind"],
                 name=data["name"],
                 established_on=data["established_on"],
                 place=data["place"],
                 by=user,
-            )
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if council is not None:
             messages.success(request, _("The council was set up. Add its members next."))
             return redirect("activities:council-detail", pk=council.pk)
     return render(request, "activities/council_form.html", {"form": form})
@@ -312,20 +311,18 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            member = services.add_member(
+        member = in_form(
+            form,
+            lambda: services.add_member(
                 council,
                 name=data["name"],
                 office=data["office"],
                 since=data["since"],
                 phone=data["phone"],
                 by=_user(request),
-            )
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if member is not None:
             messages.success(request, _("%(name)s was added to the council.") % {"name": member.name})
             return redirect("activities:council-detail", pk=council.pk)
     return _council_page(request, council, member=form)
@@ -339,13 +336,9 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
     member: CouncilMember = members.get_or_404(pk=pk)
     form = EndTermForm(request.POST or None, initial={"until": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.end_membership(member, until=form.cleaned_data["until"], by=_user(request))
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+        until = form.cleaned_data["until"]
+        ended = in_form(form, lambda: services.end_membership(member, until=until, by=_user(request)))
+        if ended is not None:
             messages.success(request, _("The term of %(name)s was ended.") % {"name": member.name})
             return redirect("activities:council-detail", pk=member.council_id)
     return render(request, "activities/council_member_end.html", {"member": member, "form": form})
@@ -359,20 +352,18 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            meeting = services.plan_meeting(
+        meeting = in_form(
+            form,
+            lambda: services.plan_meeting(
                 council,
                 kind=data["kind"],
                 held_on=data["held_on"],
                 agenda=data["agenda"],
                 place=data["place"],
                 by=_user(request),
-            )
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if meeting is not None:
             messages.success(request, _("The meeting was put on the council's calendar."))
             return redirect("activities:meeting-detail", pk=meeting.pk)
     return _council_page(request, council, plan=form)
@@ -472,8 +463,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            decision = services.record_decision(
+        decision = in_form(
+            form,
+            lambda: services.record_decision(
                 meeting,
                 text=data["text"],
                 votes_for=data["votes_for"],
@@ -482,12 +474,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible=data["responsible"],
                 due_on=data["due_on"],
                 by=_user(request),
-            )
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if decision is not None:
             if decision.adopted:
                 messages.success(request, _("The decision was recorded as adopted."))
             else:
@@ -501,14 +490,11 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    try:
-        services.publish_minutes(meeting, by=_user(request))
-    except PermissionRefused as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The minutes were published on the portal."))
+    with_message(
+        request,
+        lambda: services.publish_minutes(meeting, by=_user(request)),
+        _("The minutes were published on the portal."),
+    )
     return redirect("activities:meeting-detail", pk=meeting.pk)
 
 
@@ -518,19 +504,16 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     version = request.POST.get("version", "")
-    try:
-        services.cancel_meeting(
+    with_message(
+        request,
+        lambda: services.cancel_meeting(
             meeting,
             reason=request.POST.get("reason", "")[:500],
             seen_version=int(version) if version.isdigit() and len(version) < 10 else None,
             by=_user(request),
-        )
-    except PermissionRefused as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The meeting was called off."))
+        ),
+        _("The meeting was called off."),
+    )
     return redirect("activities:meeting-detail", pk=meeting.pk)
 
 
@@ -540,18 +523,13 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def council_active(request: HttpRequest, pk: int) -> HttpResponse:
     council = _council(request, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.set_council_active(
+    with_message(
+        request,
+        lambda: services.set_council_active(
             council, active=active, note=request.POST.get("note", "")[:500], by=_user(request)
-        )
-    except PermissionRefused as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The council is active again.") if active else _("The council stands down.")
-        )
+        ),
+        _("The council is active again.") if active else _("The council stands down."),
+    )
     return redirect("activities:council-detail", pk=council.pk)
 
 
@@ -645,20 +623,18 @@ def decision_follow(request: HttpRequest, pk: int) -> HttpResponse:
     form = FollowForm(request.POST or None, decision=decision)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.follow_decision(
+        followed = in_form(
+            form,
+            lambda: services.follow_decision(
                 decision,
                 to=data["to"],
                 note=data["note"],
                 on=data["on"],
                 seen_version=data["version"],
                 by=_user(request),
-            )
-        except PermissionRefused as error:
-            raise PermissionDenied(str(error)) from None
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if followed is not None:
             messages.success(request, _("The follow-up of the decision was recorded."))
             return redirect(back)
     context = {

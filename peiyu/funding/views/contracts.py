@@ -8,7 +8,7 @@ its own contracts and reports on them. Anything out of reach answers 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -28,6 +28,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
+from peiyu.core.actions import with_message
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.options import value_of
 from peiyu.core.paging import paginate, query_without_page
@@ -86,20 +87,6 @@ def _contract(request: HttpRequest, pk: int) -> Contract:
 
 def _tranche_sum(status: str) -> Coalesce:
     return Coalesce(Sum("tranches__amount", filter=Q(tranches__status=status)), ZERO, output_field=MONEY)
-
-
-def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run one service call; a refusal the user can act on becomes a message, a missing
-    capability a 403."""
-    try:
-        action()
-    except PermissionRefused as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _to_contract(contract: Contract) -> HttpResponse:
@@ -309,7 +296,9 @@ def contract_sign(request: HttpRequest, pk: int = 0) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         signed_on = form.cleaned_data["signed_on"]
         call = partial(services.sign_contract, contract, signed_on=signed_on, by=_user(request))
-        if _run(request, call, _("The contract was signed; its first tranche is released for payment.")):
+        if with_message(
+            request, call, _("The contract was signed; its first tranche is released for payment.")
+        ):
             return _to_contract(contract)
     return render(request, "funding/contract_sign.html", {"contract": contract, "form": form})
 
@@ -445,7 +434,7 @@ def _report_comment(request: HttpRequest, contract: Contract) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"]
         call = partial(services.comment_report, report, comment=comment, by=_user(request))
-        if _run(request, call, _("The comment was saved; the organization sees it with its report.")):
+        if with_message(request, call, _("The comment was saved; the organization sees it with its report.")):
             return _to_contract(contract)
     return render(
         request, "funding/report_comment.html", {"contract": contract, "report": report, "form": form}
@@ -458,5 +447,5 @@ def _report_comment(request: HttpRequest, contract: Contract) -> HttpResponse:
 def contract_publish(request: HttpRequest, pk: int = 0) -> HttpResponse:
     contract = _contract(request, pk)
     call = partial(services.publish_results, contract, by=_user(request))
-    _run(request, call, _("The evaluation results are published on the portal."))
+    with_message(request, call, _("The evaluation results are published on the portal."))
     return _to_contract(contract)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peiyu.accounts.models import User
+from peiyu.core.actions import with_message
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.options import value_of
 from peiyu.core.paging import paginate, query_without_page
@@ -106,20 +107,6 @@ def _held(request: HttpRequest, pk: int) -> Round:
         .get_or_404(pk=pk)
     )
     return found
-
-
-def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bool:
-    """Run one service call; a refusal the user can act on becomes a message, a missing
-    capability a 403."""
-    try:
-        action()
-    except PermissionRefused as error:
-        raise PermissionDenied(str(error)) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _to_round(round: Round) -> HttpResponse:
@@ -246,7 +233,7 @@ def round_scope(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScopeForm(request.POST or None, user=user, round=round, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = _run(
+        saved = with_message(
             request,
             lambda: rounds.set_scope(
                 round, by=user, fields=data["funded_fields"], catalog_items=data["catalog_items"]
@@ -267,7 +254,7 @@ def round_sources(request: HttpRequest, pk: int) -> HttpResponse:
     formset = SourceFormSet(request.POST or None, initial=initial, prefix="sources")
     if request.method == "POST" and formset.is_valid():
         rows = formset.rows()
-        if _run(
+        if with_message(
             request,
             lambda: rounds.set_sources(round, sources=rows, by=user),
             _("The fund sources were saved: %(total)s yuan in all.")
@@ -296,7 +283,9 @@ def round_rubric(request: HttpRequest, pk: int) -> HttpResponse:
     formset.extra = max(1, RUBRIC_ROWS - len(initial))
     if request.method == "POST" and formset.is_valid():
         rows = formset.rows()
-        if _run(request, lambda: rounds.set_rubric(round, lines=rows, by=user), _("The rubric was saved.")):
+        if with_message(
+            request, lambda: rounds.set_rubric(round, lines=rows, by=user), _("The rubric was saved.")
+        ):
             return _to_round(round)
     return render(request, "funding/round_rubric.html", {"formset": formset, "round": round})
 
@@ -368,7 +357,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _step(request: HttpRequest, pk: int, run: Callable[[Round, User], object], success: str) -> HttpResponse:
     round = _round(request, pk)
-    _run(request, lambda: run(round, _user(request)), success)
+    with_message(request, lambda: run(round, _user(request)), success)
     return _to_round(round)
 
 
@@ -425,7 +414,7 @@ def round_notice(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Enter the notice's first day as a date, or leave it empty for today."))
         return _to_round(round)
     starts_on = form.cleaned_data["starts_on"]
-    _run(
+    with_message(
         request,
         lambda: selection.start_notice(round, by=_user(request), starts_on=starts_on),
         _("The selection is in public notice on the portal."),
@@ -570,7 +559,7 @@ def round_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(MANAGE, raise_exception=True)
 def round_select(request: HttpRequest, pk: int) -> HttpResponse:
     round = _round(request, pk)
-    _run(
+    with_message(
         request,
         lambda: selection.select_projects(round, by=_user(request)),
         _("The selection was run in rank order within the budget."),
@@ -596,7 +585,7 @@ def objection_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if with_message(
             request,
             lambda: selection.record_objection(round, by=user, **data),
             _("The objection was recorded. Answer it before the notice is concluded."),
@@ -624,7 +613,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if with_message(
             request,
             lambda: selection.answer_objection(
                 objection, answer=data["answer"], upheld=data["upheld"], by=user
