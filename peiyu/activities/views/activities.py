@@ -12,8 +12,6 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +34,7 @@ from peiyu.core.options import value_of
 from peiyu.core.paging import paginate, query_without_page
 from peiyu.core.scoping import in_subtree
 from peiyu.funding.models import Contract, ContractStatus
+from peiyu.lib.qr import svg_response
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
 from peiyu.orgs.models import Organization, Status
 from peiyu.people.models import Volunteer
@@ -345,8 +344,7 @@ def activity_photo(request: HttpRequest, pk: int = 0) -> HttpResponse:
 def activity_qr(request: HttpRequest, pk: int = 0) -> HttpResponse:
     """The QR code of the activity's rating form on the portal, as SVG."""
     activity = _activity(request, pk)
-    image = qrcode.make(_link(request, activity), image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return svg_response(_link(request, activity))
 
 
 # Actions

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -66,6 +64,7 @@ from peiyu.core.paging import paginate, query_without_page
 from peiyu.funding.models import CaseSubsidy
 from peiyu.lib.docx import docx_response
 from peiyu.lib.masking import mask_id_card
+from peiyu.lib.qr import svg_response
 from peiyu.lib.xlsx import Sheet, sheets_bytes, xlsx_response
 from peiyu.orgs.forms import region_choices
 from peiyu.orgs.models import Organization, Status
@@ -688,8 +687,7 @@ def case_file(request: HttpRequest, pk: int = 0) -> HttpResponse:
 def case_qr(request: HttpRequest, pk: int = 0) -> HttpResponse:
     """The QR code of the case's satisfaction form on the portal, as SVG."""
     case = _case(request, pk)
-    image = qrcode.make(_rate_link(request, case), image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return svg_response(_rate_link(request, case))
 
 
 # Figures ----------------------------------------------------------------------------------------

@@ -13,8 +13,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -53,6 +51,7 @@ from peiyu.funding.models import (
 )
 from peiyu.funding.services import contracts as services
 from peiyu.lib.docx import docx_response
+from peiyu.lib.qr import svg_response
 from peiyu.lib.xlsx import sheets_bytes, xlsx_response
 from peiyu.orgs.docx import office_name
 
@@ -281,8 +280,7 @@ def contract_qr(request: HttpRequest, pk: int = 0) -> HttpResponse:
     """The QR code of the contract's satisfaction form on the portal, as SVG."""
     contract = Contract.objects.visible_to(request.user).get_or_404(pk=pk)
     link = request.build_absolute_uri(reverse("portal:feedback", args=[contract.feedback_token]))
-    image = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return svg_response(link)
 
 
 # Actions

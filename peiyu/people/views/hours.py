@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 from peiyu.accounts.models import AccountType
 from peiyu.core.exceptions import DomainError, PermissionRefused
 from peiyu.core.paging import paginate, query_without_page
+from peiyu.lib.qr import svg_response
 from peiyu.lib.xlsx import workbook_bytes, xlsx_response
 from peiyu.people import xlsx
 from peiyu.people.forms.volunteers import (
@@ -245,8 +244,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_qr(request: HttpRequest, pk: int) -> HttpResponse:
     activity = ServiceActivity.objects.visible_to(request.user).get_or_404(pk=pk)
     link = request.build_absolute_uri(reverse("people:check", args=[activity.token]))
-    image = qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return svg_response(link)
 
 
 @login_required
