@@ -11,7 +11,7 @@ from typing import Any
 
 from peiyu.activities.models import Activity, MediationCase
 from peiyu.core.scoping import in_subtree
-from peiyu.lib.divisions import prefix_of
+from peiyu.lib.divisions import LEVEL_DIGITS, prefix_of
 
 
 def month_span(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -35,7 +35,8 @@ def figures_by_child(region_code: str, start: datetime.date, end: datetime.date)
     """The mediation figures per child region (towns of a county, villages of a town), keyed by
     the child's 12-digit code."""
     prefix = prefix_of(region_code)
-    digits = {2: 4, 4: 6, 6: 9, 9: 12}.get(len(prefix), 12)
+    widths = sorted(LEVEL_DIGITS.values())
+    digits = next((w for w in widths if w > len(prefix)), widths[-1])  # the children's prefix
     return MediationCase.objects.filter(in_subtree(prefix), registered_on__range=(start, end)).figures_by(
         digits
     )
